@@ -1,0 +1,1 @@
+"""Lumen Bank conversational assistant: bank services, knowledge retrieval, alerts, models and gateway."""

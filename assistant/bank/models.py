@@ -1,0 +1,201 @@
+"""The bank's records: customers, accounts, cards, transactions, payees, transfers and the audit log.
+
+Money columns hold integer minor units (pence) and end in `_minor`; times are aware UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Optional
+
+from sqlalchemy import JSON, BigInteger, Column, Index, Numeric, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from assistant.db import UTCDateTime, utcnow
+
+
+def _utc_column(**kwargs: Any) -> Any:
+    return Field(sa_column=Column(UTCDateTime(), **kwargs))
+
+
+def _minor(default: int = 0, **kwargs: Any) -> Any:
+    return Field(default=default, sa_type=BigInteger, **kwargs)
+
+
+class AccountKind(str, Enum):
+    current = "current"
+    savings = "savings"
+    credit_card = "credit_card"
+
+
+class CardStatus(str, Enum):
+    active = "active"
+    frozen = "frozen"
+    lost = "lost"
+    stolen = "stolen"
+    expired = "expired"
+
+
+class Frequency(str, Enum):
+    weekly = "weekly"
+    monthly = "monthly"
+    quarterly = "quarterly"
+    yearly = "yearly"
+
+
+class Customer(SQLModel, table=True):
+    """A person who banks with us; the subject of a customer's sign-in token."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    full_name: str
+    email: str = Field(unique=True, index=True)
+    birth_date: date
+    home_country: str = "GB"
+    city: str = ""
+    joined_at: datetime = _utc_column(nullable=False)
+    daily_transfer_limit_minor: int = _minor(1_000_000)
+
+
+class Product(SQLModel, table=True):
+    """An entry of the product catalogue (assistant.bank.catalogue is its source)."""
+
+    code: str = Field(primary_key=True)
+    name: str
+    kind: str
+    description: str
+    monthly_fee_minor: int = _minor(0)
+    rate_percent: Optional[Decimal] = Field(default=None, sa_column=Column(Numeric(6, 2)))
+    min_age: int = 18
+    min_income_minor: int = _minor(0)
+    is_credit: bool = False
+
+
+class ProductHolding(SQLModel, table=True):
+    """A product a customer holds (or held until closed_at)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    product_code: str = Field(foreign_key="product.code")
+    opened_at: datetime = _utc_column(nullable=False)
+    closed_at: Optional[datetime] = _utc_column(nullable=True)
+
+
+class Account(SQLModel, table=True):
+    """A current, savings or credit-card account; a credit card's balance is negative when owed."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    kind: AccountKind
+    name: str
+    number: str = Field(unique=True)
+    sort_code: str = "04-00-75"
+    currency: str = "GBP"
+    balance_minor: int = _minor(0)
+    credit_limit_minor: int = _minor(0)
+    overdraft_limit_minor: int = _minor(0)
+    product_code: Optional[str] = Field(default=None, foreign_key="product.code")
+    opened_at: datetime = _utc_column(nullable=False)
+
+
+class Card(SQLModel, table=True):
+    """A payment card on an account."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    account_id: int = Field(foreign_key="account.id")
+    kind: str = "debit"  # debit | credit
+    last4: str
+    network: str = "Visa"
+    status: CardStatus = CardStatus.active
+    expires_on: date
+    replaced_by_id: Optional[int] = Field(default=None, foreign_key="card.id")
+
+
+class Transaction(SQLModel, table=True):
+    """A booked movement of money on an account; negative amounts leave the account."""
+
+    __table_args__ = (
+        Index("ix_transaction_customer_booked", "customer_id", "booked_at"),
+        Index("ix_transaction_account_booked", "account_id", "booked_at"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True, sa_type=BigInteger)
+    external_id: str = Field(unique=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    account_id: int = Field(foreign_key="account.id")
+    card_id: Optional[int] = Field(default=None, foreign_key="card.id")
+    booked_at: datetime = _utc_column(nullable=False)
+    amount_minor: int = _minor()
+    currency: str = "GBP"
+    merchant: str
+    category: str
+    channel: str  # card_present | online | atm | transfer | direct_debit | standing_order | salary
+    country: str = "GB"
+    description: str = ""
+    balance_after_minor: Optional[int] = Field(default=None, sa_type=BigInteger)
+
+
+class Payee(SQLModel, table=True):
+    """Someone a customer has saved to pay; account_id is set when the payee banks with us."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    name: str
+    sort_code: str
+    account_number: str
+    account_id: Optional[int] = Field(default=None, foreign_key="account.id")
+    created_at: datetime = _utc_column(nullable=False)
+
+
+class RecurringPayment(SQLModel, table=True):
+    """A direct debit, standing order or subscription the customer has set up."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    account_id: int = Field(foreign_key="account.id")
+    merchant: str
+    category: str
+    kind: str  # direct_debit | standing_order | subscription
+    amount_minor: int = _minor()
+    frequency: Frequency
+    next_date: date
+    active: bool = True
+
+
+class Transfer(SQLModel, table=True):
+    """A customer-instructed payment; the idempotency key makes retries safe."""
+
+    __table_args__ = (UniqueConstraint("customer_id", "idempotency_key"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    idempotency_key: str
+    source_account_id: int = Field(foreign_key="account.id")
+    payee_id: Optional[int] = Field(default=None, foreign_key="payee.id")
+    destination_account_id: Optional[int] = Field(default=None, foreign_key="account.id")
+    amount_minor: int = _minor()
+    currency: str = "GBP"
+    reference: str = ""
+    status: str = "completed"
+    created_at: datetime = _utc_column(nullable=False)
+
+
+class AuditLog(SQLModel, table=True):
+    """Who did what to which record, and when; written in the same transaction as the change."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = _utc_column(nullable=False, default=utcnow)
+    actor: str  # customer:42 | agent:alice | system
+    action: str
+    entity: str
+    entity_id: str
+    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class UnusualPurchaseLabel(SQLModel, table=True):
+    """Generator ground truth: a transaction planted as unusual for its customer (for measurement only)."""
+
+    transaction_id: int = Field(primary_key=True, foreign_key="transaction.id", sa_type=BigInteger)
+    reason: str

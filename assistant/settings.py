@@ -1,0 +1,56 @@
+"""Settings read once from the environment, with working defaults for the embedded profile."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about the assistant; see README "Configuration"."""
+
+    profile: str = field(default_factory=lambda: _env("ASSISTANT_PROFILE", "embedded"))
+    database_url: str = field(
+        default_factory=lambda: _env("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bank.db'}")
+    )
+    # Signs conversation ids so the action server can trust the customer behind a sender id.
+    conversation_secret: str = field(
+        default_factory=lambda: _env("CONVERSATION_SECRET", "dev-conversation-secret-change-me")
+    )
+    jwt_secret: str = field(default_factory=lambda: _env("JWT_SECRET", "dev-jwt-secret-change-me-please-32b"))
+    jwt_ttl_seconds: int = field(default_factory=lambda: int(_env("JWT_TTL_SECONDS", "3600")))
+    rasa_url: str = field(default_factory=lambda: _env("RASA_URL", "http://127.0.0.1:5005"))
+    rasa_token: str = field(default_factory=lambda: _env("RASA_TOKEN", "dev-rasa-token"))
+    rasa_timeout_seconds: float = field(default_factory=lambda: float(_env("RASA_TIMEOUT_SECONDS", "30")))
+    gateway_host: str = field(default_factory=lambda: _env("GATEWAY_HOST", "127.0.0.1"))
+    gateway_port: int = field(default_factory=lambda: int(_env("GATEWAY_PORT", "8080")))
+    action_port: int = field(default_factory=lambda: int(_env("ACTION_PORT", "5055")))
+    max_message_chars: int = field(default_factory=lambda: int(_env("MAX_MESSAGE_CHARS", "2000")))
+    default_daily_transfer_limit: Decimal = field(
+        default_factory=lambda: Decimal(_env("DAILY_TRANSFER_LIMIT", "10000.00"))
+    )
+    seed_customers: int = field(default_factory=lambda: int(_env("SEED_CUSTOMERS", "500")))
+    seed: int = field(default_factory=lambda: int(_env("SEED", "7")))
+    build_dir: Path = field(default_factory=lambda: Path(_env("BUILD_DIR", str(ROOT / "build"))))
+
+    @property
+    def demo_sign_in_enabled(self) -> bool:
+        """Demo sign-in issues tokens without a password, so only the embedded profile offers it."""
+        return self.profile == "embedded"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings (read from the environment on first use)."""
+    return Settings()

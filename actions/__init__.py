@@ -1,0 +1,1 @@
+"""Rasa custom actions: thin adapters from the dialogue tracker to the services in `assistant/`."""

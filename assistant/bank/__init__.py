@@ -1,0 +1,1 @@
+"""The bank: account records and the services that read and change them."""

@@ -1,0 +1,32 @@
+"""The audit trail: who did what to which record, written in the same transaction as the change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from assistant.bank.models import AuditLog
+from assistant.db import utcnow
+
+
+def record(session: Session, actor: str, action: str, entity: str, entity_id: object, **details: Any) -> AuditLog:
+    """Add an audit entry to the session (committed with the change it describes)."""
+    entry = AuditLog(at=utcnow(), actor=actor, action=action, entity=entity, entity_id=str(entity_id), details=details)
+    session.add(entry)
+    return entry
+
+
+def customer_actor(customer_id: int) -> str:
+    """The actor name for something a customer did through the assistant."""
+    return f"customer:{customer_id}"
+
+
+def entries_for(session: Session, entity: str, entity_id: object) -> list[AuditLog]:
+    """Audit entries about one record, oldest first."""
+    statement = (
+        select(AuditLog)
+        .where(AuditLog.entity == entity, AuditLog.entity_id == str(entity_id))
+        .order_by(AuditLog.at, AuditLog.id)
+    )
+    return list(session.exec(statement))

@@ -1,0 +1,164 @@
+"""The whole assistant as real processes: action server, Rasa server and gateway, on free local ports."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "assistant.tar.gz"
+APP_PYTHON = ROOT / ".venv" / "bin" / "python"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get_json(url: str, timeout: float = 2.0) -> dict:
+    """GET a JSON document (raises on connection errors and HTTP errors)."""
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+@dataclass
+class Stack:
+    """Running processes and the addresses and secrets a test needs to talk to them."""
+
+    workdir: Path
+    database_url: str
+    env: dict[str, str]
+    gateway_url: str
+    rasa_url: str
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def start(self, name: str, command: list[str]) -> None:
+        """Start one service in its own process group, logging to workdir/<name>.log."""
+        log = open(self.workdir / f"{name}.log", "wb")
+        self.processes[name] = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def logs(self, lines: int = 40) -> str:
+        """The last lines of every service's log, for failure messages."""
+        parts = []
+        for name in self.processes:
+            text = (self.workdir / f"{name}.log").read_text(errors="replace").splitlines()[-lines:]
+            parts.append(f"--- {name} ---\n" + "\n".join(text))
+        return "\n".join(parts)
+
+    def wait_until_ready(self, timeout: float = 240.0) -> None:
+        """Block until the gateway reports Rasa ready, or fail with the services' logs."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    raise RuntimeError(f"{name} exited with {process.returncode}\n{self.logs()}")
+            try:
+                if get_json(f"{self.gateway_url}/healthz").get("rasa") == "ready":
+                    return
+            except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
+                pass
+            time.sleep(1.0)
+        raise RuntimeError(f"the assistant was not ready after {timeout:.0f} s\n{self.logs()}")
+
+    def stop(self) -> None:
+        """Stop every service (SIGTERM, then SIGKILL after a grace period)."""
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def launch(workdir: Path, customers: int = 12) -> Stack:
+    """Seed a fresh bank in workdir and start the action server, Rasa and the gateway against it."""
+    if not MODEL.exists():
+        raise RuntimeError(f"no trained dialogue model at {MODEL}: run `make train` first")
+    database_url = f"sqlite:///{workdir / 'bank.db'}"
+    action_port, rasa_port, gateway_port = free_port(), free_port(), free_port()
+    env = {
+        **os.environ,
+        "ASSISTANT_PROFILE": "embedded",
+        "DATABASE_URL": database_url,
+        "CONVERSATION_SECRET": secrets.token_hex(16),
+        "JWT_SECRET": secrets.token_hex(32),
+        "RASA_TOKEN": secrets.token_hex(12),
+        "RASA_PORT": str(rasa_port),
+        "RASA_URL": f"http://127.0.0.1:{rasa_port}",
+        "RASA_MODEL": str(MODEL),
+        "RASA_TRACKER_DB": str(workdir / "rasa-tracker.db"),
+        "ACTION_PORT": str(action_port),
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "GATEWAY_HOST": "127.0.0.1",
+        "GATEWAY_PORT": str(gateway_port),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "HF_HUB_OFFLINE": "1",
+    }
+    seeded = subprocess.run(
+        [str(APP_PYTHON), "-m", "assistant", "seed", "--customers", str(customers), "--database-url", database_url],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    if seeded.returncode != 0:
+        raise RuntimeError(f"seeding the test bank failed:\n{seeded.stdout}\n{seeded.stderr}")
+    stack = Stack(workdir, database_url, env, f"http://127.0.0.1:{gateway_port}", f"http://127.0.0.1:{rasa_port}")
+    try:
+        stack.start("actions", [str(APP_PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)])
+        stack.start("rasa", [str(ROOT / "scripts" / "rasa-run")])
+        stack.start("gateway", [str(APP_PYTHON), "-m", "assistant.gateway"])
+        stack.wait_until_ready()
+    except Exception:
+        stack.stop()
+        raise
+    return stack
+
+
+class ChatClient:
+    """A customer of the gateway: signs in through the demo sign-in and chats over HTTP."""
+
+    def __init__(self, gateway_url: str, customer_id: int) -> None:
+        self.gateway_url = gateway_url
+        self.customer_id = customer_id
+        self.token = self._post("/api/v1/auth/demo", {"customer_id": customer_id})["token"]
+
+    def _post(self, path: str, body: dict, token: str | None = None) -> dict:
+        request = urllib.request.Request(
+            self.gateway_url + path, data=json.dumps(body).encode(), method="POST",
+            headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+    def say(self, message: str) -> list[dict]:
+        """Send one message (text or a button payload) and return the bot's replies."""
+        return self._post("/api/v1/chat", {"message": message}, token=self.token)["messages"]
+
+
+def texts(messages: list[dict]) -> str:
+    """All the text the bot sent, joined, for assertions on wording."""
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def button_payloads(messages: list[dict]) -> list[str]:
+    """Every button payload the bot offered."""
+    return [b["payload"] for m in messages for b in m.get("buttons") or []]
+
+
+def custom_payloads(messages: list[dict], kind: str) -> list[dict]:
+    """The custom payloads of one type (e.g. "transactions", "spending_chart")."""
+    return [m["custom"] for m in messages if (m.get("custom") or {}).get("type") == kind]

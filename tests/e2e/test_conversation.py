@@ -7,7 +7,8 @@ from sqlmodel import Session, create_engine, select
 
 from assistant.bank.models import Account, AccountKind, Card, CardStatus, Payee, Transfer
 from assistant.bank.money import format_money
-from tests.e2e.stack import ChatClient, Stack, button_payloads, custom_payloads, texts
+from assistant.chat_client import ChatClient, button_payloads, custom_payloads, texts
+from tests.e2e.stack import Stack
 
 pytestmark = pytest.mark.e2e
 

@@ -1,0 +1,45 @@
+"""A small client of the gateway's customer chat API, for scripts, smoke checks and end-to-end tests."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+
+class ChatClient:
+    """A customer of the gateway: signs in through the demo sign-in and chats over HTTP."""
+
+    def __init__(self, gateway_url: str, customer_id: int, timeout: float = 60.0) -> None:
+        self.gateway_url = gateway_url.rstrip("/")
+        self.customer_id = customer_id
+        self.timeout = timeout
+        self.token = self._post("/api/v1/auth/demo", {"customer_id": customer_id})["token"]
+
+    def _post(self, path: str, body: dict, token: str | None = None) -> dict:
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        request = urllib.request.Request(
+            self.gateway_url + path, data=json.dumps(body).encode(), method="POST", headers=headers
+        )
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            return json.loads(response.read())
+
+    def say(self, message: str) -> list[dict]:
+        """Send one message (text or a button payload) and return the bot's replies."""
+        return self._post("/api/v1/chat", {"message": message}, token=self.token)["messages"]
+
+
+def texts(messages: list[dict]) -> str:
+    """All the text the bot sent, joined, for assertions on wording."""
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def button_payloads(messages: list[dict]) -> list[str]:
+    """Every button payload the bot offered."""
+    return [b["payload"] for m in messages for b in m.get("buttons") or []]
+
+
+def custom_payloads(messages: list[dict], kind: str) -> list[dict]:
+    """The custom payloads of one type (e.g. "transactions", "spending_chart")."""
+    return [m["custom"] for m in messages if (m.get("custom") or {}).get("type") == kind]

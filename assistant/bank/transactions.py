@@ -17,7 +17,7 @@ from assistant.bank.periods import Period
 DEFAULT_LIMIT = 10
 # High enough that "tesco" finds "Tesco" and "Tesco Express" but "Tes" alone does not find "Pret".
 MERCHANT_MATCH_CUTOFF = 80
-CATEGORY_MATCH_CUTOFF = 85
+CATEGORY_MATCH_CUTOFF = 75
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,10 @@ def _distinct(session: Session, customer_id: int, column) -> list[str]:
     return [value for value in session.exec(statement) if value]
 
 
-def _fuzzy(wanted: str, choices: list[str], cutoff: int) -> list[str]:
+def _fuzzy(wanted: str, choices: list[str], cutoff: int, partial: bool = True) -> list[str]:
     # WRatio rewards partial matches ("tesco" -> "Tesco Express"), which is too generous for
-    # abbreviations: "tfl" would find "Netflix". Short words must match whole names closely.
-    scorer = fuzz.WRatio if len(utils.default_process(wanted)) > 3 else fuzz.ratio
+    # abbreviations ("tfl" would find "Netflix") and categories ("rent" would find "entertainment").
+    scorer = fuzz.WRatio if partial and len(utils.default_process(wanted)) > 3 else fuzz.ratio
     matches = process.extract(wanted, choices, scorer=scorer, processor=utils.default_process,
                               score_cutoff=cutoff, limit=None)
     return [choice for choice, _score, _index in matches]
@@ -60,7 +60,7 @@ def match_merchants(session: Session, customer_id: int, text: str) -> list[str]:
 
 def match_categories(session: Session, customer_id: int, text: str) -> list[str]:
     """The customer's own spending categories a typed category could mean ("grocery" -> "groceries")."""
-    return _fuzzy(text, _distinct(session, customer_id, Transaction.category), CATEGORY_MATCH_CUTOFF)
+    return _fuzzy(text, _distinct(session, customer_id, Transaction.category), CATEGORY_MATCH_CUTOFF, partial=False)
 
 
 def search_transactions(

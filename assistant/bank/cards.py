@@ -88,13 +88,16 @@ def choose_card(session: Session, customer_id: int, action: str, kind: str | Non
     raise CardChoiceNeeded(fitting or live)
 
 
-def _refuse_unless(card: Card, allowed: tuple[CardStatus, ...], doing: str) -> None:
-    status = CardStatus(card.status)
-    if status in allowed:
+def ensure_allowed(card: Card, action: str) -> None:
+    """Raise InvalidCardTransition, saying why, if the action cannot be done to the card as it is."""
+    if action not in CARD_ACTIONS:
+        raise ValueError(f"unknown card action {action!r}")
+    if _action_fits(card, action):
         return
-    if status == CardStatus.frozen and doing == "freeze":
+    status = CardStatus(card.status)
+    if status == CardStatus.frozen and action == "freeze":
         raise InvalidCardTransition(f"your {describe_card(card)} is already frozen")
-    if status == CardStatus.active and doing == "unfreeze":
+    if status == CardStatus.active and action == "unfreeze":
         raise InvalidCardTransition(f"your {describe_card(card)} is not frozen")
     raise InvalidCardTransition(f"your {describe_card(card)} has been cancelled ({status.value}), so it cannot be changed")
 
@@ -110,7 +113,7 @@ def _set_status(session: Session, customer_id: int, card: Card, status: CardStat
 def freeze_card(session: Session, customer_id: int, card_id: int) -> Card:
     """Freeze an active card so no payment goes through until it is unfrozen."""
     card = get_card(session, customer_id, card_id)
-    _refuse_unless(card, (CardStatus.active,), "freeze")
+    ensure_allowed(card, "freeze")
     _set_status(session, customer_id, card, CardStatus.frozen, "card.freeze")
     session.flush()
     return card
@@ -119,7 +122,7 @@ def freeze_card(session: Session, customer_id: int, card_id: int) -> Card:
 def unfreeze_card(session: Session, customer_id: int, card_id: int) -> Card:
     """Unfreeze a frozen card so it works again."""
     card = get_card(session, customer_id, card_id)
-    _refuse_unless(card, (CardStatus.frozen,), "unfreeze")
+    ensure_allowed(card, "unfreeze")
     _set_status(session, customer_id, card, CardStatus.active, "card.unfreeze")
     session.flush()
     return card
@@ -144,7 +147,7 @@ def report_card(session: Session, customer_id: int, card_id: int, reason: str, a
     if status is None:
         raise ValueError(f"a card is reported 'lost' or 'stolen', not {reason!r}")
     card = get_card(session, customer_id, card_id)
-    _refuse_unless(card, LIVE_STATUSES, "report")
+    ensure_allowed(card, f"report_{status.value}")
     today = (as_of or utcnow()).date()
     replacement = Card(customer_id=customer_id, account_id=card.account_id, kind=card.kind, network=card.network,
                        last4=_new_last4(session, customer_id), expires_on=_replacement_expiry(today))

@@ -34,6 +34,12 @@ class Period:
     start: datetime
     end: datetime
     label: str
+    preposition: str = "in"  # "in October 2026", "on 3 November 2026", "" for "yesterday"
+
+    @property
+    def in_words(self) -> str:
+        """The period as it follows a verb: 'in October 2026', 'yesterday', 'since 1 March 2026'."""
+        return f"{self.preposition} {self.label}".strip()
 
     def contains(self, moment: datetime) -> bool:
         """Whether a moment falls inside the period."""
@@ -61,7 +67,7 @@ def parse_period(text: str, as_of: datetime) -> Period:
         raise PeriodNotUnderstood(f"the period {text!r} is in the future")
     if since:
         # An open-ended period runs to the end of today so everything booked so far is inside.
-        return Period(period.start, _midnight(as_of.date() + timedelta(days=1)), f"since {_day_label(period.start)}")
+        return Period(period.start, _midnight(as_of.date() + timedelta(days=1)), f"since {_day_label(period.start)}", "")
     return period
 
 
@@ -81,7 +87,10 @@ def _month_period(year: int, month: int) -> Period:
 
 def _week_period(day: date, label: str | None = None) -> Period:
     monday = day - timedelta(days=day.weekday())
-    return Period(_midnight(monday), _midnight(monday + timedelta(days=7)), label or f"the week of {_day_label(_midnight(monday))}")
+    start, end = _midnight(monday), _midnight(monday + timedelta(days=7))
+    if label:
+        return Period(start, end, label, "")
+    return Period(start, end, f"the week of {_day_label(start)}")
 
 
 def _year_period(year: int) -> Period:
@@ -92,9 +101,9 @@ def _named_period(phrase: str, as_of: datetime) -> Period | None:
     """Calendar periods dateparser returns as single moments rather than ranges."""
     today = as_of.date()
     if phrase == "today":
-        return Period(_midnight(today), _midnight(today + timedelta(days=1)), "today")
+        return Period(_midnight(today), _midnight(today + timedelta(days=1)), "today", "")
     if phrase == "yesterday":
-        return Period(_midnight(today - timedelta(days=1)), _midnight(today), "yesterday")
+        return Period(_midnight(today - timedelta(days=1)), _midnight(today), "yesterday", "")
 
     relative = _RELATIVE.match(phrase)
     if relative:
@@ -165,4 +174,4 @@ def _dateparser_period(phrase: str, as_of: datetime) -> Period | None:
     if data.period == "year":
         return _year_period(moment.year)
     day = moment.date()
-    return Period(_midnight(day), _midnight(day + timedelta(days=1)), _day_label(moment))
+    return Period(_midnight(day), _midnight(day + timedelta(days=1)), _day_label(moment), "on")

@@ -43,7 +43,7 @@ class SpendingSummary:
         """The `spending_chart` custom payload (docs/dialogue.md); amounts as decimal strings."""
         return {
             "type": "spending_chart",
-            "title": f"Spending, {self.period.label}",
+            "title": f"Spending {self.period.in_words}",
             "currency": self.currency,
             "total": str(self.total),
             "period": {"label": self.period.label, "start": self.period.start.isoformat(),

@@ -39,7 +39,7 @@ def test_phrase_becomes_the_expected_range(text: str, start: datetime, end: date
 
 def test_since_a_month_runs_from_its_first_day_to_the_end_of_today() -> None:
     period = parse_period("since March", AS_OF)
-    assert period == Period(utc(2026, 3, 1), utc(2026, 11, 21), "since 1 March 2026")
+    assert period == Period(utc(2026, 3, 1), utc(2026, 11, 21), "since 1 March 2026", "")
 
 
 def test_a_month_later_in_the_year_than_now_means_last_years() -> None:
@@ -61,6 +61,16 @@ def test_ranges_are_aware_utc_even_for_another_time_zone_as_of() -> None:
 
     period = parse_period("yesterday", datetime(2026, 11, 20, 23, 30, tzinfo=ZoneInfo("America/New_York")))
     assert period.start == utc(2026, 11, 20) and period.start.tzinfo == timezone.utc
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("last month", "in October 2026"), ("yesterday", "yesterday"), ("this week", "this week"),
+     ("on 3 November", "on 3 November 2026"), ("last 30 days", "in the last 30 days"),
+     ("since March", "since 1 March 2026")],
+)
+def test_in_words_reads_naturally_after_a_verb(text: str, words: str) -> None:
+    assert parse_period(text, AS_OF).in_words == words
 
 
 def test_a_moment_inside_the_range_is_contained_and_the_end_is_not() -> None:

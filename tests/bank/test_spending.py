@@ -82,7 +82,7 @@ def test_chart_payload_has_the_documented_shape(session: Session) -> None:
     payload = spending_by_category(session, alex.customer.id, parse_period("yesterday", AS_OF)).chart_payload()
     assert payload == {
         "type": "spending_chart",
-        "title": "Spending, yesterday",
+        "title": "Spending yesterday",
         "currency": "GBP",
         "total": "45.20",
         "period": {"label": "yesterday", "start": "2026-11-19T00:00:00+00:00", "end": "2026-11-20T00:00:00+00:00"},

@@ -18,9 +18,9 @@ _MONTHS["sept"] = 9
 _UNIT_DAYS = {"day": 1, "week": 7}
 _FILLER = re.compile(r"^(?:in|during|for|over|from|of|on)\s+(?:the\s+)?")
 _RELATIVE = re.compile(r"^(this|last|previous|current)\s+(week|month|year)$")
-_LAST_N = re.compile(r"^(?:the\s+)?(?:last|past|previous)\s+(\d+|a|one|two|three|four|six|twelve)\s+(day|week|month|year)s?$")
+_LAST_N = re.compile(r"^(?:the\s+)?(?:last|past|previous)\s+(?:(\d+|a|one|two|three|four|six|twelve|few)\s+)?(day|week|month|year)s?$")
 _MONTH = re.compile(r"^([a-z]+)\.?(?:\s+(\d{4}))?$")
-_WORD_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "twelve": 12}
+_WORD_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "twelve": 12, "few": 3}
 
 
 class PeriodNotUnderstood(ValueError):
@@ -122,13 +122,14 @@ def _named_period(phrase: str, as_of: datetime) -> Period | None:
     last_n = _LAST_N.match(phrase)
     if last_n:
         raw, unit = last_n.groups()
-        count = _WORD_NUMBERS.get(raw) or int(raw)
+        # "past week" is the rolling seven days; "last week" (the calendar week) was handled above.
+        count = _WORD_NUMBERS.get(raw or "a") or int(raw)
         if count <= 0:
-            return None
+            raise PeriodNotUnderstood("a period needs at least one day in it")
         moment = _parser(as_of).get_date_data(f"{count} {unit}s ago").date_obj
         if moment is None:  # pragma: no cover - dateparser understands "N units ago"
             return None
-        return Period(_midnight(moment.date()), _midnight(today + timedelta(days=1)), f"the last {count} {unit}s")
+        return Period(_midnight(moment.date()), _midnight(today + timedelta(days=1)), f"the last {count} {unit}s" if count > 1 else f"the past {unit}")
 
     month = _MONTH.match(phrase)
     if month and month.group(1) in _MONTHS:

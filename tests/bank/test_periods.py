@@ -78,7 +78,12 @@ def test_a_moment_inside_the_range_is_contained_and_the_end_is_not() -> None:
     assert period.contains(utc(2026, 11, 19)) and not period.contains(period.end)
 
 
-@pytest.mark.parametrize("text", ["banana", "", "   ", "what about it"])
+def test_past_week_is_the_rolling_seven_days_not_the_calendar_week() -> None:
+    period = parse_period("past week", AS_OF)
+    assert (period.start, period.end, period.label) == (utc(2026, 11, 13), utc(2026, 11, 21), "the past week")
+
+
+@pytest.mark.parametrize("text", ["banana", "", "   ", "what about it", "last 0 days"])
 def test_nonsense_raises_period_not_understood(text: str) -> None:
     with pytest.raises(PeriodNotUnderstood):
         parse_period(text, AS_OF)

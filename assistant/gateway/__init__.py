@@ -1,0 +1,1 @@
+"""The customer chat gateway: signs customers in, forwards their messages to Rasa, serves the web chat."""

@@ -1,0 +1,13 @@
+"""The one error the gateway's views raise: an HTTP status with a stable code and a message for people."""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    """A client-facing error, rendered as `{"error": {"code": ..., "message": ...}}` by the error middleware."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message

@@ -1,0 +1,58 @@
+"""Reading what a client sent: the JSON body, the signed-in customer, the chat message."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from aiohttp import web
+
+from assistant.gateway.auth import InvalidToken, bearer_token, verify_token
+from assistant.gateway.customers import CustomerSummary, find_customer
+from assistant.gateway.errors import ApiError
+from assistant.gateway.keys import ENGINE, SETTINGS
+
+
+async def json_object(request: web.Request) -> dict[str, Any]:
+    """The request body as a JSON object, or a 400 saying what is wrong with it."""
+    raw = await request.read()
+    try:
+        body = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "invalid_json", "The request body is not valid JSON.") from exc
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_body", "The request body must be a JSON object.")
+    return body
+
+
+async def signed_in_customer(request: web.Request) -> CustomerSummary:
+    """The customer named by the request's bearer token, who must exist; 401 otherwise."""
+    settings = request.app[SETTINGS]
+    try:
+        customer_id = verify_token(bearer_token(request.headers.get("Authorization")), settings)
+    except InvalidToken as exc:
+        raise ApiError(401, "unauthorized", f"{str(exc).capitalize()}. Please sign in again.") from exc
+    customer = await asyncio.to_thread(find_customer, request.app[ENGINE], customer_id)
+    if customer is None:
+        raise ApiError(401, "unauthorized", "This sign-in is for a customer we do not know. Please sign in again.")
+    return customer
+
+
+def chat_message(body: dict[str, Any], max_chars: int) -> str:
+    """What to send to Rasa: the button payload if one was given, else the typed message; validated."""
+    payload = body.get("payload")
+    message = payload if payload is not None else body.get("message")
+    field = "payload" if payload is not None else "message"
+    if message is None:
+        raise ApiError(400, "invalid_body", 'The request must have a "message" string.')
+    if not isinstance(message, str):
+        raise ApiError(400, "invalid_body", f'"{field}" must be a string.')
+    if not message.strip():
+        raise ApiError(400, "empty_message", "The message is empty. Please type something.")
+    if len(message) > max_chars:
+        raise ApiError(
+            413, "message_too_long",
+            f"The message is {len(message)} characters long; please keep it under {max_chars + 1}.",
+        )
+    return message.strip()

@@ -1,0 +1,15 @@
+"""Typed keys for what the application holds: settings, the database engine, the Rasa client."""
+
+from __future__ import annotations
+
+import aiohttp
+from aiohttp import web
+from sqlalchemy.engine import Engine
+
+from assistant.gateway.rasa_client import RasaClient
+from assistant.settings import Settings
+
+SETTINGS = web.AppKey("settings", Settings)
+ENGINE = web.AppKey("engine", Engine)
+HTTP = web.AppKey("http", aiohttp.ClientSession)
+RASA = web.AppKey("rasa", RasaClient)

@@ -1,0 +1,94 @@
+"""The gateway's HTTP handlers: chat, demo sign-in, demo customers, health and the chat page."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from aiohttp import web
+from sqlalchemy import text
+
+from assistant.gateway.auth import issue_token
+from assistant.gateway.customers import demo_customers, find_customer
+from assistant.gateway.errors import ApiError
+from assistant.gateway.keys import ENGINE, RASA, SETTINGS
+from assistant.gateway.rasa_client import RasaTimeout, RasaUnavailable
+from assistant.gateway.inputs import chat_message, json_object, signed_in_customer
+from assistant.identity import conversation_id_for
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+async def chat(request: web.Request) -> web.Response:
+    """Forward one customer message to Rasa under the customer's signed conversation id."""
+    customer = await signed_in_customer(request)
+    settings = request.app[SETTINGS]
+    message = chat_message(await json_object(request), settings.max_message_chars)
+    # The conversation id comes from the verified token only, never from the body.
+    sender = conversation_id_for(customer.id, settings.conversation_secret)
+    try:
+        messages = await request.app[RASA].send(sender, message)
+    except RasaTimeout as exc:
+        raise ApiError(504, "assistant_timeout",
+                       "The assistant is taking too long to answer. Please try again in a moment.") from exc
+    except RasaUnavailable as exc:
+        raise ApiError(503, "assistant_unavailable",
+                       "The assistant is not available right now. Please try again in a moment.") from exc
+    return web.json_response({"messages": messages})
+
+
+def _require_demo(request: web.Request) -> None:
+    if not request.app[SETTINGS].demo_sign_in_enabled:
+        raise ApiError(404, "not_found", "Demo sign-in is not offered here.")
+
+
+async def demo_sign_in(request: web.Request) -> web.Response:
+    """Sign in as a customer without a password (embedded profile only)."""
+    _require_demo(request)
+    body = await json_object(request)
+    customer_id = body.get("customer_id")
+    if isinstance(customer_id, bool) or not isinstance(customer_id, int):
+        raise ApiError(400, "invalid_body", '"customer_id" must be a whole number.')
+    customer = await asyncio.to_thread(find_customer, request.app[ENGINE], customer_id)
+    if customer is None:
+        raise ApiError(404, "unknown_customer", f"There is no customer {customer_id}.")
+    token = issue_token(customer.id, request.app[SETTINGS])
+    return web.json_response({"token": token, "customer": {"id": customer.id, "name": customer.name}})
+
+
+async def list_demo_customers(request: web.Request) -> web.Response:
+    """The demo personas the sign-in panel offers (embedded profile only)."""
+    _require_demo(request)
+    customers = await asyncio.to_thread(demo_customers, request.app[ENGINE])
+    return web.json_response({"customers": [customer.as_json() for customer in customers]})
+
+
+def _database_ok(engine) -> bool:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except Exception:  # any driver error means the same thing here: not usable
+        log.warning("database health check failed", exc_info=True)
+        return False
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """The gateway is up; whether Rasa has a model loaded and the database answers."""
+    rasa_ready, database_ok = await asyncio.gather(
+        request.app[RASA].is_ready(), asyncio.to_thread(_database_ok, request.app[ENGINE])
+    )
+    body = {
+        "status": "ok" if database_ok else "error",
+        "rasa": "ready" if rasa_ready else "unavailable",
+        "database": "ok" if database_ok else "unavailable",
+    }
+    return web.json_response(body, status=200 if database_ok else 503)
+
+
+async def index(request: web.Request) -> web.FileResponse:
+    """The web chat page."""
+    return web.FileResponse(STATIC_DIR / "index.html")

@@ -53,6 +53,6 @@ def chat_message(body: dict[str, Any], max_chars: int) -> str:
     if len(message) > max_chars:
         raise ApiError(
             413, "message_too_long",
-            f"The message is {len(message)} characters long; please keep it under {max_chars + 1}.",
+            f"Messages can be at most {max_chars} characters; this one has {len(message)}. Please shorten it.",
         )
     return message.strip()

@@ -14,4 +14,4 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/api/v1/demo/customers", views.list_demo_customers)
     app.router.add_get("/healthz", views.healthz)
     app.router.add_get("/", views.index)
-    app.router.add_static("/static/", views.STATIC_DIR, name="static")
+    app.router.add_get("/static/{name}", views.asset)

@@ -20,6 +20,8 @@ from assistant.identity import conversation_id_for
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+# The chat page's assets, served by name only: nothing else under static/ is reachable.
+ASSETS = {"chat.js": "text/javascript", "chat.css": "text/css"}
 
 
 async def chat(request: web.Request) -> web.Response:
@@ -91,4 +93,12 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def index(request: web.Request) -> web.FileResponse:
     """The web chat page."""
-    return web.FileResponse(STATIC_DIR / "index.html")
+    return web.FileResponse(STATIC_DIR / "index.html", headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+async def asset(request: web.Request) -> web.FileResponse:
+    """A script or stylesheet of the chat page."""
+    name = request.match_info["name"]
+    if name not in ASSETS:
+        raise ApiError(404, "not_found", "Not Found")
+    return web.FileResponse(STATIC_DIR / name, headers={"Content-Type": f"{ASSETS[name]}; charset=utf-8"})

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from aiohttp import web
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from assistant.gateway.auth import issue_token
 from assistant.gateway.customers import demo_customers, find_customer
@@ -68,7 +69,7 @@ async def list_demo_customers(request: web.Request) -> web.Response:
     return web.json_response({"customers": [customer.as_json() for customer in customers]})
 
 
-def _database_ok(engine) -> bool:
+def _database_ok(engine: Engine) -> bool:
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))

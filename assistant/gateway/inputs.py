@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -10,6 +9,7 @@ from aiohttp import web
 
 from assistant.gateway.auth import InvalidToken, bearer_token, verify_token
 from assistant.gateway.customers import CustomerSummary, find_customer
+from assistant.gateway.database import read
 from assistant.gateway.errors import ApiError
 from assistant.gateway.keys import ENGINE, SETTINGS
 
@@ -33,7 +33,7 @@ async def signed_in_customer(request: web.Request) -> CustomerSummary:
         customer_id = verify_token(bearer_token(request.headers.get("Authorization")), settings)
     except InvalidToken as exc:
         raise ApiError(401, "unauthorized", f"{str(exc).capitalize()}. Please sign in again.") from exc
-    customer = await asyncio.to_thread(find_customer, request.app[ENGINE], customer_id)
+    customer = await read(find_customer, request.app[ENGINE], customer_id)
     if customer is None:
         raise ApiError(401, "unauthorized", "This sign-in is for a customer we do not know. Please sign in again.")
     return customer

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from assistant.gateway.auth import issue_token
 from assistant.gateway.customers import demo_customers, find_customer
+from assistant.gateway.database import read
 from assistant.gateway.errors import ApiError
 from assistant.gateway.keys import ENGINE, RASA, SETTINGS
 from assistant.gateway.rasa_client import RasaTimeout, RasaUnavailable
@@ -55,7 +56,7 @@ async def demo_sign_in(request: web.Request) -> web.Response:
     customer_id = body.get("customer_id")
     if isinstance(customer_id, bool) or not isinstance(customer_id, int):
         raise ApiError(400, "invalid_body", '"customer_id" must be a whole number.')
-    customer = await asyncio.to_thread(find_customer, request.app[ENGINE], customer_id)
+    customer = await read(find_customer, request.app[ENGINE], customer_id)
     if customer is None:
         raise ApiError(404, "unknown_customer", f"There is no customer {customer_id}.")
     token = issue_token(customer.id, request.app[SETTINGS])
@@ -65,7 +66,7 @@ async def demo_sign_in(request: web.Request) -> web.Response:
 async def list_demo_customers(request: web.Request) -> web.Response:
     """The demo personas the sign-in panel offers (embedded profile only)."""
     _require_demo(request)
-    customers = await asyncio.to_thread(demo_customers, request.app[ENGINE])
+    customers = await read(demo_customers, request.app[ENGINE])
     return web.json_response({"customers": [customer.as_json() for customer in customers]})
 
 

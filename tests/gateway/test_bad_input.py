@@ -123,3 +123,18 @@ async def test_unknown_path_is_404_json(client: TestClient) -> None:
 async def test_wrong_method_is_405_json(client: TestClient) -> None:
     response = await client.get("/api/v1/chat")
     assert (response.status, (await response.json())["error"]["code"]) == (405, "method_not_allowed")
+
+
+async def test_an_oversized_body_sent_without_a_length_is_413_json(client: TestClient, rasa: RasaStandIn) -> None:
+    token = await sign_in(client, 1)
+
+    async def chunks():
+        yield b'{"message": "'
+        for _ in range(100):
+            yield b"a" * 2_000
+        yield b'"}'
+
+    response = await client.post("/api/v1/chat", data=chunks(), headers={
+        **bearer(token), "Content-Type": "application/json"})
+    assert (response.status, (await response.json())["error"]["code"], rasa.received) == (
+        413, "request_too_large", [])

@@ -1,0 +1,41 @@
+"""`python -m assistant.gateway` serves the chat and announces the address once Rasa answers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import aiohttp
+from sqlalchemy.engine import Engine
+
+from tests.builders import CustomerRecords
+from tests.gateway.conftest import RASA_TOKEN, RasaStandIn, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def test_running_the_gateway_module_announces_the_chat_address_and_serves_it(
+    sqlite_engine: Engine, bank: list[CustomerRecords], rasa: RasaStandIn
+) -> None:
+    port = free_port()
+    env = {**os.environ, "ASSISTANT_PROFILE": "embedded", "GATEWAY_HOST": "127.0.0.1", "GATEWAY_PORT": str(port),
+           "DATABASE_URL": sqlite_engine.url.render_as_string(hide_password=False),
+           "RASA_URL": rasa.url, "RASA_TOKEN": RASA_TOKEN}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "assistant.gateway", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        lines: list[str] = []
+        while not any("ready" in line for line in lines):
+            line = await asyncio.wait_for(process.stdout.readline(), timeout=30)
+            assert line, f"the gateway exited early: {lines}"
+            lines.append(line.decode())
+        async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/healthz") as response:
+            health = await response.json()
+        assert (f"http://localhost:{port}/" in "".join(lines), health["rasa"]) == (True, "ready")
+    finally:
+        process.terminate()
+        await process.wait()

@@ -14,9 +14,9 @@ from assistant.gateway.auth import issue_token
 from assistant.gateway.customers import demo_customers, find_customer
 from assistant.gateway.database import read
 from assistant.gateway.errors import ApiError
+from assistant.gateway.inputs import chat_message, json_object, signed_in_customer
 from assistant.gateway.keys import ENGINE, RASA, SETTINGS
 from assistant.gateway.rasa_client import RasaTimeout, RasaUnavailable
-from assistant.gateway.inputs import chat_message, json_object, signed_in_customer
 from assistant.identity import conversation_id_for
 
 log = logging.getLogger(__name__)

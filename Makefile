@@ -68,7 +68,8 @@ test: setup train
 	rm -rf results/dialogue
 	$(RASA) test --model $(MODEL) --stories tests/dialogue/stories --nlu tests/dialogue/nlu.yml --out results/dialogue --fail-on-prediction-errors
 	$(PY) -m assistant.dialogue_report results/dialogue
-	@echo "==> python tests (services, actions, gateway, end to end)"
+	@echo "==> python tests (services, actions, gateway, end to end, web chat in headless Chromium)"
+	scripts/ensure-chromium >/dev/null
 	$(PY) -m pytest -q
 
 bench: setup train

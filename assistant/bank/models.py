@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Optional
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Numeric, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from assistant.db import UTCDateTime, utcnow
@@ -18,6 +18,10 @@ from assistant.db import UTCDateTime, utcnow
 
 def _utc_column(**kwargs: Any) -> Any:
     return Field(sa_column=Column(UTCDateTime(), **kwargs))
+
+
+# SQLite numbers a primary key by itself only when its type is exactly INTEGER (which is 64-bit there).
+_BIG_ID = BigInteger().with_variant(Integer, "sqlite")
 
 
 def _minor(default: int = 0, **kwargs: Any) -> Any:
@@ -121,7 +125,7 @@ class Transaction(SQLModel, table=True):
         Index("ix_transaction_account_booked", "account_id", "booked_at"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True, sa_type=BigInteger)
+    id: Optional[int] = Field(default=None, primary_key=True, sa_type=_BIG_ID)
     external_id: str = Field(unique=True)
     customer_id: int = Field(foreign_key="customer.id")
     account_id: int = Field(foreign_key="account.id")
@@ -197,5 +201,5 @@ class AuditLog(SQLModel, table=True):
 class UnusualPurchaseLabel(SQLModel, table=True):
     """Generator ground truth: a transaction planted as unusual for its customer (for measurement only)."""
 
-    transaction_id: int = Field(primary_key=True, foreign_key="transaction.id", sa_type=BigInteger)
+    transaction_id: int = Field(primary_key=True, foreign_key="transaction.id", sa_type=_BIG_ID)
     reason: str

@@ -48,7 +48,7 @@ def postgres_engine() -> Iterator[Engine]:
         engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgres"])
 def engine(request) -> Engine:
     """Each test that takes `engine` runs against both stores."""
     return request.getfixturevalue(f"{request.param}_engine")

@@ -6,7 +6,7 @@ from rasa_sdk import Tracker
 
 from assistant.identity import UnverifiedConversation, customer_id_from
 
-__all__ = ["UnverifiedConversation", "customer_id"]
+__all__ = ["SIGN_IN_AGAIN", "UnverifiedConversation", "customer_id"]
 
 
 def customer_id(tracker: Tracker) -> int:
@@ -15,3 +15,5 @@ def customer_id(tracker: Tracker) -> int:
     Identity comes only from the sender id the gateway signed, never from text, entities or slots.
     """
     return customer_id_from(tracker.sender_id)
+
+SIGN_IN_AGAIN = "Sorry, I can't confirm it's you. Please sign in again and I'll pick up from there."

@@ -1,0 +1,176 @@
+"""Moving money: checking a transfer before the customer confirms it, and executing it once, atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timezone
+from decimal import Decimal
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from assistant.bank import audit
+from assistant.bank.accounts import available_minor
+from assistant.bank.models import Account, AccountKind, Customer, Payee, Transaction, Transfer
+from assistant.bank.money import format_money, from_minor, to_minor
+
+_SOURCE_KINDS = {AccountKind.current, AccountKind.savings}
+
+
+class TransferRefused(Exception):
+    """The transfer cannot go ahead; the message says why, in words a customer understands."""
+
+
+@dataclass(frozen=True)
+class TransferQuote:
+    """A checked transfer, ready for the customer to confirm."""
+
+    source_account_id: int
+    source_name: str
+    payee_id: int
+    payee_name: str
+    amount: Decimal
+    currency: str
+    destination_account_id: int | None
+
+
+@dataclass(frozen=True)
+class TransferResult:
+    """A completed transfer and the source account's balance after it."""
+
+    transfer_id: int
+    amount: Decimal
+    payee_name: str
+    source_name: str
+    source_balance: Decimal
+    currency: str
+    repeated: bool
+
+
+def _source(session: Session, customer_id: int, account_id: int, lock: bool = False) -> Account:
+    statement = select(Account).where(Account.id == account_id)
+    if lock:
+        statement = statement.with_for_update()
+    account = session.exec(statement).first()
+    if account is None or account.customer_id != customer_id:
+        raise TransferRefused("I couldn't find that account among yours.")
+    if AccountKind(account.kind) not in _SOURCE_KINDS:
+        raise TransferRefused("Transfers can be sent from a current or savings account.")
+    return account
+
+
+def _payee(session: Session, customer_id: int, payee_id: int) -> Payee:
+    payee = session.get(Payee, payee_id)
+    if payee is None or payee.customer_id != customer_id:
+        raise TransferRefused("I couldn't find that payee among your saved payees.")
+    return payee
+
+
+def sent_today_minor(session: Session, customer_id: int, now: datetime) -> int:
+    """What the customer has already transferred today (UTC), in minor units."""
+    start = datetime.combine(now.astimezone(timezone.utc).date(), time.min, tzinfo=timezone.utc)
+    total = session.exec(
+        select(func.coalesce(func.sum(Transfer.amount_minor), 0)).where(
+            Transfer.customer_id == customer_id, Transfer.status == "completed", Transfer.created_at >= start
+        )
+    ).one()
+    return int(total)
+
+
+def _check(session: Session, customer_id: int, source: Account, payee: Payee, amount_minor: int, now: datetime) -> None:
+    if amount_minor <= 0:
+        raise TransferRefused("The amount has to be more than £0.")
+    if payee.account_id == source.id:
+        raise TransferRefused("That payee is the account the money would come from; pick another account.")
+    if amount_minor > available_minor(source):
+        raise TransferRefused(
+            f"There isn't enough in your {source.name}: {format_money(available_minor(source), source.currency)} is available."
+        )
+    customer = session.get(Customer, customer_id)
+    already = sent_today_minor(session, customer_id, now)
+    if already + amount_minor > customer.daily_transfer_limit_minor:
+        left = max(customer.daily_transfer_limit_minor - already, 0)
+        raise TransferRefused(
+            f"That would go over your daily transfer limit of {format_money(customer.daily_transfer_limit_minor)}; "
+            f"you can send up to {format_money(left)} more today."
+        )
+
+
+def quote_transfer(
+    session: Session, customer_id: int, source_account_id: int, payee_id: int, amount: Decimal, now: datetime
+) -> TransferQuote:
+    """Check a transfer without moving money; TransferRefused says why it cannot happen."""
+    source = _source(session, customer_id, source_account_id)
+    payee = _payee(session, customer_id, payee_id)
+    _check(session, customer_id, source, payee, to_minor(amount), now)
+    return TransferQuote(source.id, source.name, payee.id, payee.name, from_minor(to_minor(amount)), source.currency,
+                         payee.account_id)
+
+
+def _existing(session: Session, customer_id: int, idempotency_key: str) -> Transfer | None:
+    return session.exec(
+        select(Transfer).where(Transfer.customer_id == customer_id, Transfer.idempotency_key == idempotency_key)
+    ).first()
+
+
+def _result(session: Session, transfer: Transfer, repeated: bool) -> TransferResult:
+    source = session.get(Account, transfer.source_account_id)
+    payee = session.get(Payee, transfer.payee_id) if transfer.payee_id else None
+    return TransferResult(transfer.id, from_minor(transfer.amount_minor), payee.name if payee else "", source.name,
+                          from_minor(source.balance_minor), source.currency, repeated)
+
+
+def _book(session: Session, account: Account, transfer: Transfer, amount_minor: int, merchant: str, side: str,
+          now: datetime) -> None:
+    account.balance_minor += amount_minor
+    session.add(account)
+    session.add(Transaction(
+        external_id=f"transfer-{transfer.id}-{side}", customer_id=account.customer_id, account_id=account.id,
+        booked_at=now, amount_minor=amount_minor, currency=account.currency, merchant=merchant, category="transfer",
+        channel="transfer", description=transfer.reference, balance_after_minor=account.balance_minor,
+    ))
+
+
+def execute_transfer(
+    session: Session, customer_id: int, idempotency_key: str, source_account_id: int, payee_id: int,
+    amount: Decimal, now: datetime,
+) -> TransferResult:
+    """Move the money once: debit, credit (own accounts), ledger rows and audit entry in one transaction.
+
+    A retry with the same idempotency key returns the first transfer and moves nothing. The session should
+    hold nothing else uncommitted: losing a race on the key rolls it back.
+    """
+    earlier = _existing(session, customer_id, idempotency_key)
+    if earlier is not None:
+        return _result(session, earlier, repeated=True)
+    amount_minor = to_minor(amount)
+    # Lock the source row (PostgreSQL) so concurrent transfers are checked against the balance one after another.
+    source = _source(session, customer_id, source_account_id, lock=True)
+    payee = _payee(session, customer_id, payee_id)
+    _check(session, customer_id, source, payee, amount_minor, now)
+    transfer = Transfer(customer_id=customer_id, idempotency_key=idempotency_key, source_account_id=source.id,
+                        payee_id=payee.id, destination_account_id=payee.account_id, amount_minor=amount_minor,
+                        currency=source.currency, reference=f"To {payee.name}", created_at=now)
+    session.add(transfer)
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another request with the same key won the race. Nothing of ours was booked yet; drop this attempt
+        # (the whole unit of work) and report the transfer that did happen instead of moving money twice.
+        session.rollback()
+        earlier = _existing(session, customer_id, idempotency_key)
+        if earlier is None:
+            raise
+        return _result(session, earlier, repeated=True)
+    _book(session, source, transfer, -amount_minor, payee.name, "debit", now)
+    if payee.account_id is not None:
+        destination = session.exec(select(Account).where(Account.id == payee.account_id).with_for_update()).one()
+        if destination.customer_id != customer_id:
+            raise TransferRefused("I couldn't find that payee among your saved payees.")
+        _book(session, destination, transfer, amount_minor, f"From {source.name}", "credit", now)
+    audit.record(session, audit.customer_actor(customer_id), "transfer.executed", "transfer", transfer.id,
+                 amount_minor=amount_minor, source_account_id=source.id, payee_id=payee.id,
+                 destination_account_id=payee.account_id, idempotency_key=idempotency_key)
+    session.flush()
+    return _result(session, transfer, repeated=False)

@@ -1,0 +1,113 @@
+"""The transfer form's checks, the confirmation and the transfer itself, through the real actions."""
+
+from __future__ import annotations
+
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from actions.transfer import (
+    ActionAskTransferConfirmation,
+    ActionCancelTransfer,
+    ActionExecuteTransfer,
+    ValidateTransferForm,
+)
+from assistant.bank.models import Account, Transfer
+from tests.actions.conftest import make_tracker, run_action
+from tests.builders import CustomerRecords, build_customer
+
+
+def _slots(events: list[dict]) -> dict:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def _ready(records: CustomerRecords, amount: str = "25.00") -> dict:
+    return {"transfer_amount": amount, "transfer_payee": "Mum", "transfer_payee_id": records.payees["Mum"].id,
+            "transfer_source_account": records.current.name, "transfer_source_account_id": records.current.id}
+
+
+def _balance(engine: Engine, account_id: int) -> int:
+    with Session(engine) as db:
+        return db.get(Account, account_id).balance_minor
+
+
+def test_the_form_normalises_a_typed_amount(records: CustomerRecords) -> None:
+    form = ValidateTransferForm()
+    result = form.validate_transfer_amount("£25", None, make_tracker(records.customer.id), {})
+    assert result == {"transfer_amount": "25.00"}
+
+
+async def test_the_form_refuses_a_zero_amount_and_says_why(records: CustomerRecords) -> None:
+    dispatcher = CollectingDispatcher()
+    result = ValidateTransferForm().validate_transfer_amount("0", dispatcher, make_tracker(records.customer.id), {})
+    assert (result, "more than" in dispatcher.messages[0]["text"]) == ({"transfer_amount": None}, True)
+
+
+def test_the_form_resolves_a_loose_payee_name_to_the_saved_payee(records: CustomerRecords) -> None:
+    result = ValidateTransferForm().validate_transfer_payee("my mum", CollectingDispatcher(),
+                                                            make_tracker(records.customer.id), {})
+    assert result == {"transfer_payee": "Mum", "transfer_payee_id": records.payees["Mum"].id}
+
+
+def test_the_form_lists_saved_payees_when_the_name_is_unknown(records: CustomerRecords) -> None:
+    dispatcher = CollectingDispatcher()
+    ValidateTransferForm().validate_transfer_payee("Bob", dispatcher, make_tracker(records.customer.id), {})
+    assert "James Wilson" in dispatcher.messages[0]["text"]
+
+
+def test_the_form_offers_account_buttons_when_a_credit_card_is_named(records: CustomerRecords) -> None:
+    dispatcher = CollectingDispatcher()
+    result = ValidateTransferForm().validate_transfer_source_account("credit card", dispatcher,
+                                                                     make_tracker(records.customer.id), {})
+    payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert (result["transfer_source_account_id"], payloads) == (
+        None, ['/inform{"account_type": "current"}', '/inform{"account_type": "savings"}'])
+
+
+async def test_confirmation_quotes_the_transfer_with_yes_and_no(records: CustomerRecords) -> None:
+    messages, events = await run_action(ActionAskTransferConfirmation(),
+                                        make_tracker(records.customer.id, slots=_ready(records)))
+    assert (messages[0]["text"], [b["payload"] for b in messages[0]["buttons"]]) == (
+        "Send £25.00 to Mum from your Everyday Current Account?", ["/affirm", "/deny"])
+
+
+async def test_confirmation_of_an_unaffordable_transfer_explains_and_clears_the_form(records: CustomerRecords) -> None:
+    messages, events = await run_action(ActionAskTransferConfirmation(),
+                                        make_tracker(records.customer.id, slots=_ready(records, "99999.00")))
+    assert ("enough" in messages[0]["text"], _slots(events)["transfer_amount"]) == (True, None)
+
+
+async def test_a_confirmed_transfer_moves_the_money_and_reports_the_new_balance(records: CustomerRecords,
+                                                                                 action_db: Engine) -> None:
+    messages, _ = await run_action(ActionExecuteTransfer(),
+                                   make_tracker(records.customer.id, slots=_ready(records), intent="affirm"))
+    assert (_balance(action_db, records.current.id), "£2,425.67" in messages[0]["text"]) == (242_567, True)
+
+
+async def test_a_redelivered_confirmation_moves_the_money_once(records: CustomerRecords, action_db: Engine) -> None:
+    tracker = make_tracker(records.customer.id, slots=_ready(records), intent="affirm", message_id="yes-1")
+    await run_action(ActionExecuteTransfer(), tracker)
+    await run_action(ActionExecuteTransfer(), tracker)
+    with Session(action_db) as db:
+        transfers = db.exec(select(Transfer)).all()
+    assert (len(transfers), _balance(action_db, records.current.id)) == (1, 242_567)
+
+
+async def test_the_payee_id_slot_cannot_send_from_another_customers_account(records: CustomerRecords,
+                                                                           action_db: Engine) -> None:
+    with Session(action_db, expire_on_commit=False) as db:
+        other = build_customer(db, number=2)
+    slots = {**_ready(records), "transfer_source_account_id": other.current.id}
+    messages, _ = await run_action(ActionExecuteTransfer(), make_tracker(records.customer.id, slots=slots))
+    assert ("No money has moved" in messages[0]["text"], _balance(action_db, other.current.id)) == (True, 245_067)
+
+
+async def test_an_unsigned_conversation_moves_no_money(records: CustomerRecords, action_db: Engine) -> None:
+    tracker = make_tracker(None, slots=_ready(records), sender_id=f"cust-{records.customer.id}-forged")
+    messages, _ = await run_action(ActionExecuteTransfer(), tracker)
+    assert ("sign in" in messages[0]["text"], _balance(action_db, records.current.id)) == (True, 245_067)
+
+
+async def test_cancelling_clears_the_transfer_and_says_nothing_moved(records: CustomerRecords) -> None:
+    messages, events = await run_action(ActionCancelTransfer(), make_tracker(records.customer.id, slots=_ready(records)))
+    assert ("No money has moved" in messages[0]["text"], set(_slots(events).values())) == (True, {None})

@@ -1,0 +1,69 @@
+"""Command line: `python -m assistant seed ...` (more commands join as subcommands)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, datetime, timezone
+
+from assistant.settings import get_settings
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from assistant.db import make_engine
+    from assistant.seed.writer import BankAlreadySeeded, customer_count, seed_bank
+
+    engine = make_engine(args.database_url)
+    if args.if_empty and (existing := customer_count(engine)):
+        print(f"The bank is already seeded ({existing} customers); nothing to do.")
+        return 0
+    try:
+        summary = seed_bank(engine, args.customers, args.seed, args.as_of, args.months, args.unusual_rate)
+    except BankAlreadySeeded as problem:
+        print(f"Not seeding: {problem}. Use a new database (DATABASE_URL) or --if-empty.", file=sys.stderr)
+        return 1
+    print(f"Seeded {summary.customers} customers, {summary.accounts} accounts, {summary.transactions} transactions "
+          f"({summary.unusual_purchases} labelled unusual purchases) in {summary.seconds:.1f} s.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `python -m assistant` argument parser."""
+    settings = get_settings()
+    parser = argparse.ArgumentParser(prog="python -m assistant", description="Lumen Bank assistant tools")
+    commands = parser.add_subparsers(dest="command", required=True)
+    seed = commands.add_parser("seed", help="generate the synthetic demo bank")
+    seed.add_argument("--customers", type=_positive, default=settings.seed_customers, help="how many customers")
+    seed.add_argument("--seed", type=int, default=settings.seed, help="random seed: same seed, same bank")
+    seed.add_argument("--as-of", type=_date, default=datetime.now(timezone.utc).date(), help="last day of history")
+    seed.add_argument("--months", type=_positive, default=13, help="months of history")
+    seed.add_argument("--unusual-rate", type=float, default=0.015,
+                      help="share of customers given labelled unusual purchases")
+    seed.add_argument("--if-empty", action="store_true", help="do nothing when the bank already has customers")
+    seed.add_argument("--database-url", default=settings.database_url, help="bank database (default: DATABASE_URL)")
+    seed.set_defaults(handler=_seed)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command."""
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Writing the synthetic bank: products once, then customers in batches with bulk inserts and a progress bar."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from tqdm import tqdm
+
+from assistant.bank.catalogue import PRODUCTS
+from assistant.bank.models import (
+    Account,
+    Card,
+    Customer,
+    Payee,
+    Product,
+    ProductHolding,
+    RecurringPayment,
+    Transaction,
+    UnusualPurchaseLabel,
+)
+from assistant.bank.money import to_minor
+from assistant.db import create_schema
+from assistant.seed.generator import CustomerRows, generate_customer
+
+# Parents before children, so foreign keys hold at every insert.
+_TABLES = (
+    ("customer", Customer), ("accounts", Account), ("holdings", ProductHolding), ("cards", Card),
+    ("payees", Payee), ("recurring", RecurringPayment), ("transactions", Transaction),
+    ("unusual", UnusualPurchaseLabel),
+)
+_SEQUENCED = (Customer, Account, ProductHolding, Card, Payee, RecurringPayment, Transaction)
+
+
+class BankAlreadySeeded(Exception):
+    """The database already holds customers; seeding again would mix two banks."""
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    """What a seed run wrote and how long it took."""
+
+    customers: int
+    accounts: int
+    transactions: int
+    unusual_purchases: int
+    seconds: float
+
+
+def customer_count(engine: Engine) -> int:
+    """How many customers the bank has (0 for a new database)."""
+    create_schema(engine)
+    with Session(engine) as session:
+        return session.execute(select(func.count()).select_from(Customer)).scalar_one()
+
+
+def _write_products(session: Session) -> None:
+    if session.get(Product, PRODUCTS[0].code) is not None:
+        return
+    session.execute(insert(Product.__table__), [
+        {"code": p.code, "name": p.name, "kind": p.kind, "description": p.description,
+         "monthly_fee_minor": to_minor(p.monthly_fee), "rate_percent": p.rate_percent, "min_age": p.min_age,
+         "min_income_minor": to_minor(p.min_income), "is_credit": p.is_credit}
+        for p in PRODUCTS
+    ])
+
+
+def _write_batch(session: Session, batch: list[CustomerRows]) -> None:
+    for attribute, model in _TABLES:
+        rows: list[dict] = []
+        for customer in batch:
+            value = getattr(customer, attribute)
+            rows.extend(value if isinstance(value, list) else [value])
+        if rows:
+            session.execute(insert(model.__table__), rows)
+
+
+def _advance_sequences(session: Session) -> None:
+    # Ids were assigned by the generator; PostgreSQL's sequences must move past them for later inserts.
+    for model in _SEQUENCED:
+        table = model.__tablename__
+        session.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM \"{table}\"), 0) + 1, false)"
+        ))
+
+
+def seed_bank(engine: Engine, customers: int, seed: int, as_of: date, months: int = 13,
+              unusual_rate: float = 0.015, batch_size: int = 200, progress: bool = True) -> SeedSummary:
+    """Generate and write a bank of `customers` customers; BankAlreadySeeded if it has any already."""
+    if customers < 1:
+        raise ValueError("the bank needs at least one customer")
+    existing = customer_count(engine)
+    if existing:
+        raise BankAlreadySeeded(f"the database already has {existing} customers")
+    started = time.perf_counter()
+    accounts = transactions = unusual = 0
+    with Session(engine) as session:
+        _write_products(session)
+        session.commit()
+        with tqdm(total=customers, unit="customer", desc="seeding the bank", disable=not progress) as bar:
+            for first in range(1, customers + 1, batch_size):
+                numbers = range(first, min(first + batch_size, customers + 1))
+                batch = [generate_customer(n, seed, as_of, months, unusual_rate) for n in numbers]
+                _write_batch(session, batch)
+                session.commit()
+                accounts += sum(len(rows.accounts) for rows in batch)
+                transactions += sum(len(rows.transactions) for rows in batch)
+                unusual += sum(len(rows.unusual) for rows in batch)
+                bar.update(len(batch))
+        if engine.dialect.name == "postgresql":
+            _advance_sequences(session)
+            session.commit()
+    return SeedSummary(customers, accounts, transactions, unusual, time.perf_counter() - started)

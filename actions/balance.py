@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.db import session
-from actions.identity import UnverifiedConversation, customer_id
+from actions.identity import CustomerAction
 from assistant.bank.accounts import AccountBalance, AccountNotFound, balances, list_accounts
 from assistant.bank.models import AccountKind
 from assistant.bank.money import format_money
 
-SIGN_IN_AGAIN = "Sorry, I can't confirm it's you. Please sign in again and I'll pick up from there."
 
 
 def describe_balance(item: AccountBalance) -> str:
@@ -28,18 +27,14 @@ def describe_balance(item: AccountBalance) -> str:
     return f"{item.name}: {money(item.balance)}"
 
 
-class ActionShowBalance(Action):
+class ActionShowBalance(CustomerAction):
     """The customer sees the balance of the account they named, or of every account they hold."""
 
     def name(self) -> str:
         return "action_show_balance"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        try:
-            customer = customer_id(tracker)
-        except UnverifiedConversation:
-            dispatcher.utter_message(text=SIGN_IN_AGAIN)
-            return []
+    async def run_for_customer(self, customer: int, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: dict[str, Any]) -> list[dict[str, Any]]:
         account_type = next(tracker.get_latest_entity_values("account_type"), None)
         with session() as db:
             try:

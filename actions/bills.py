@@ -4,30 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.db import session
-from actions.identity import UnverifiedConversation, customer_id
+from actions.identity import CustomerAction
 from assistant.bank.bills import DEFAULT_WINDOW_DAYS, total_due, upcoming_bills
 from assistant.bank.money import format_money
 from assistant.db import utcnow
 
-SIGN_IN_AGAIN = "Sorry, I can't confirm it's you. Please sign in again and I'll pick up from there."
 
 
-class ActionListUpcomingBills(Action):
+class ActionListUpcomingBills(CustomerAction):
     """The customer sees every bill and recurring payment due in the next 30 days, with the total."""
 
     def name(self) -> str:
         return "action_list_upcoming_bills"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        try:
-            customer = customer_id(tracker)
-        except UnverifiedConversation:
-            dispatcher.utter_message(text=SIGN_IN_AGAIN)
-            return []
+    async def run_for_customer(self, customer: int, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: dict[str, Any]) -> list[dict[str, Any]]:
         with session() as db:
             bills = upcoming_bills(db, customer, utcnow(), DEFAULT_WINDOW_DAYS)
         if not bills:

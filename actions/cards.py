@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.db import session
-from actions.identity import UnverifiedConversation, customer_id
+from actions.identity import CustomerAction
 from assistant.bank.cards import (
     CardChoiceNeeded,
     CardNotFound,
@@ -23,7 +23,6 @@ from assistant.bank.cards import (
 )
 from assistant.bank.catalogue import CARD_DELIVERY_WORKING_DAYS
 
-SIGN_IN_AGAIN = "Sorry, I can't confirm it's you. Please sign in again and I'll pick up from there."
 YES_NO = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
 INTENT_ACTIONS = {"freeze_card": "freeze", "unfreeze_card": "unfreeze", "report_lost_or_stolen_card": "report"}
 QUESTIONS = {
@@ -47,18 +46,17 @@ def _pending_action(tracker: Tracker) -> str | None:
     return "report_stolen" if reason == "stolen" else "report_lost"
 
 
-class ActionPrepareCardAction(Action):
+class ActionPrepareCardAction(CustomerAction):
     """The customer is asked to confirm, naming the card, before anything happens to it."""
 
     def name(self) -> str:
         return "action_prepare_card_action"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        try:
-            customer = customer_id(tracker)
-        except UnverifiedConversation:
-            dispatcher.utter_message(text=SIGN_IN_AGAIN)
-            return _clear()
+    def events_when_unverified(self) -> list[dict[str, Any]]:
+        return _clear()
+
+    async def run_for_customer(self, customer: int, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: dict[str, Any]) -> list[dict[str, Any]]:
         action = _pending_action(tracker)
         if action is None:
             dispatcher.utter_message(text="Sorry, I'm not sure what you'd like to do with your card. "
@@ -89,18 +87,17 @@ class ActionPrepareCardAction(Action):
         return [SlotSet("pending_card_action", action), SlotSet("pending_card_id", card_id)]
 
 
-class ActionExecuteCardAction(Action):
+class ActionExecuteCardAction(CustomerAction):
     """The customer's confirmed card change happens, and they hear what changed."""
 
     def name(self) -> str:
         return "action_execute_card_action"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        try:
-            customer = customer_id(tracker)
-        except UnverifiedConversation:
-            dispatcher.utter_message(text=SIGN_IN_AGAIN)
-            return _clear()
+    def events_when_unverified(self) -> list[dict[str, Any]]:
+        return _clear()
+
+    async def run_for_customer(self, customer: int, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: dict[str, Any]) -> list[dict[str, Any]]:
         action = tracker.get_slot("pending_card_action")
         card_id = tracker.get_slot("pending_card_id")
         if not action or card_id is None:

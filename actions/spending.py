@@ -4,35 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.db import session
-from actions.identity import UnverifiedConversation, customer_id
+from actions.identity import CustomerAction
 from assistant.bank.money import format_money
 from assistant.bank.periods import PERIOD_EXAMPLES, PeriodNotUnderstood, parse_period
 from assistant.bank.spending import spending_by_category
 from assistant.db import utcnow
 
-SIGN_IN_AGAIN = "Sorry, I can't confirm it's you. Please sign in again and I'll pick up from there."
 DEFAULT_PERIOD = "this month"
 TOP_CATEGORIES = 3
 PERIOD_HELP = "I couldn't work out the dates in \"{text}\". Try something like " + ", ".join(
     f'"{example}"' for example in PERIOD_EXAMPLES) + "."
 
 
-class ActionSpendingSummary(Action):
+class ActionSpendingSummary(CustomerAction):
     """The customer sees their spending for a period (this month unless they say), largest categories first."""
 
     def name(self) -> str:
         return "action_spending_summary"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        try:
-            customer = customer_id(tracker)
-        except UnverifiedConversation:
-            dispatcher.utter_message(text=SIGN_IN_AGAIN)
-            return []
+    async def run_for_customer(self, customer: int, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: dict[str, Any]) -> list[dict[str, Any]]:
         period_text = next(tracker.get_latest_entity_values("period"), None) or DEFAULT_PERIOD
         category = next(tracker.get_latest_entity_values("category"), None)
         try:

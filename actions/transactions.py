@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.db import session
-from actions.identity import UnverifiedConversation, customer_id
+from actions.identity import CustomerAction
 from assistant.bank.amounts import parse_amount_range
 from assistant.bank.money import format_money
 from assistant.bank.periods import PERIOD_EXAMPLES, PeriodNotUnderstood, parse_period
 from assistant.bank.transactions import DEFAULT_LIMIT, TransactionItem, search_transactions
 from assistant.db import utcnow
 
-SIGN_IN_AGAIN = "Sorry, I can't confirm it's you. Please sign in again and I'll pick up from there."
 PERIOD_HELP = "I couldn't work out the dates in \"{text}\". Try something like " + ", ".join(
     f'"{example}"' for example in PERIOD_EXAMPLES) + "."
 AMOUNT_HELP = ('I couldn\'t understand the amount "{text}". Try "over £50", "under £20" '
@@ -37,18 +36,14 @@ def _widen_hint(merchant: str | None, category: str | None, period: str | None, 
     return "Try " + " or ".join(hints) + "." if hints else "There are no transactions on your accounts yet."
 
 
-class ActionSearchTransactions(Action):
+class ActionSearchTransactions(CustomerAction):
     """The customer sees their latest transactions matching what they asked for, newest first."""
 
     def name(self) -> str:
         return "action_search_transactions"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        try:
-            customer = customer_id(tracker)
-        except UnverifiedConversation:
-            dispatcher.utter_message(text=SIGN_IN_AGAIN)
-            return []
+    async def run_for_customer(self, customer: int, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: dict[str, Any]) -> list[dict[str, Any]]:
         merchant = next(tracker.get_latest_entity_values("merchant"), None)
         category = next(tracker.get_latest_entity_values("category"), None)
         period_text = next(tracker.get_latest_entity_values("period"), None)

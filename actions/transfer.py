@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.db import session
-from actions.identity import SIGN_IN_AGAIN, UnverifiedConversation, customer_id
+from actions.identity import SIGN_IN_AGAIN, CustomerAction, UnverifiedConversation, customer_id
 from assistant.bank.accounts import AccountNotFound, find_account, list_accounts
 from assistant.bank.amounts import parse_amount
 from assistant.bank.models import AccountKind
@@ -100,18 +100,17 @@ class ValidateTransferForm(FormValidationAction):
             return {"transfer_source_account": account.name, "transfer_source_account_id": account.id}
 
 
-class ActionAskTransferConfirmation(Action):
+class ActionAskTransferConfirmation(CustomerAction):
     """The customer sees exactly what will be sent, from where, to whom, and must say yes before money moves."""
 
     def name(self) -> str:
         return "action_ask_transfer_confirmation"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        try:
-            customer = customer_id(tracker)
-        except UnverifiedConversation:
-            dispatcher.utter_message(text=SIGN_IN_AGAIN)
-            return clear_transfer()
+    def events_when_unverified(self) -> list[dict[str, Any]]:
+        return clear_transfer()
+
+    async def run_for_customer(self, customer: int, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: dict[str, Any]) -> list[dict[str, Any]]:
         amount, payee_id, source_id = (tracker.get_slot("transfer_amount"), tracker.get_slot("transfer_payee_id"),
                                        tracker.get_slot("transfer_source_account_id"))
         if not (amount and payee_id and source_id):
@@ -139,18 +138,17 @@ def _confirming_message_id(tracker: Tracker) -> str:
     return str(user_events[-1].get("timestamp")) if user_events else "unknown"
 
 
-class ActionExecuteTransfer(Action):
+class ActionExecuteTransfer(CustomerAction):
     """The confirmed transfer happens once, even if the confirmation is delivered twice."""
 
     def name(self) -> str:
         return "action_execute_transfer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        try:
-            customer = customer_id(tracker)
-        except UnverifiedConversation:
-            dispatcher.utter_message(text=SIGN_IN_AGAIN)
-            return clear_transfer()
+    def events_when_unverified(self) -> list[dict[str, Any]]:
+        return clear_transfer()
+
+    async def run_for_customer(self, customer: int, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: dict[str, Any]) -> list[dict[str, Any]]:
         amount, payee_id, source_id = (tracker.get_slot("transfer_amount"), tracker.get_slot("transfer_payee_id"),
                                        tracker.get_slot("transfer_source_account_id"))
         if not (amount and payee_id and source_id):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -22,7 +23,7 @@ def customer_id(tracker: Tracker) -> int:
 SIGN_IN_AGAIN = "Sorry, I can't confirm it's you. Please sign in again and I'll pick up from there."
 
 
-class CustomerAction(Action):
+class CustomerAction(Action, ABC):
     """An action done for the signed-in customer; an unsigned conversation gets a sign-in reply and no data."""
 
     def events_when_unverified(self) -> list[dict[str, Any]]:
@@ -38,7 +39,7 @@ class CustomerAction(Action):
             return self.events_when_unverified()
         return await self.run_for_customer(customer, dispatcher, tracker, domain)
 
+    @abstractmethod
     async def run_for_customer(self, customer: int, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: dict[str, Any]) -> list[dict[str, Any]]:
         """Do the action for this verified customer and return its events."""
-        raise NotImplementedError

@@ -104,6 +104,7 @@ def launch(workdir: Path, customers: int = 12) -> Stack:
         "RASA_MODEL": str(MODEL),
         "RASA_TRACKER_DB": str(workdir / "rasa-tracker.db"),
         "ACTION_PORT": str(action_port),
+        "SANIC_HOST": "127.0.0.1",  # the action server listens on localhost only
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "GATEWAY_HOST": "127.0.0.1",
         "GATEWAY_PORT": str(gateway_port),

@@ -1,0 +1,1 @@
+"""Knowledge retrieval: approved articles, split and embedded, searched with FAISS, quoted as written."""

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from assistant.knowledge.articles import ARTICLES_DIR
+from assistant.knowledge.evaluation import evaluate
 from assistant.knowledge.index import KnowledgeIndex, build_index, load_index
+from assistant.knowledge.question_bank import Question
 from assistant.knowledge.retriever import search
 
 
@@ -47,3 +49,9 @@ def test_editing_an_article_changes_the_answer_after_a_rebuild(tmp_path: Path) -
     folder, rebuilt = build_index(tmp_path / "index", articles_dir=articles, progress=False)
     answer = search(load_index(folder, articles), "when will my new card arrive?")
     assert (rebuilt, "2 to 4 working days" in answer.best.answer) == (True, True)
+
+
+def test_evaluation_counts_topics_without_an_article_as_misses(index: KnowledgeIndex) -> None:
+    scores = evaluate(index, [Question("my new card still hasn't been delivered", "card_arrival"),
+                              Question("what is the euro exchange rate today", "exchange_rate")])
+    assert (scores.top1, scores.topics_covered, scores.topics_asked) == (0.5, 1, 2)

@@ -1,0 +1,80 @@
+"""`python -m assistant.knowledge build | query TEXT | split | eval FILE.csv`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from assistant.knowledge import question_bank
+from assistant.knowledge.index import build_index, index_dir, load_index
+
+
+def _build(args: argparse.Namespace) -> int:
+    folder, rebuilt = build_index(force=args.force)
+    print(f"knowledge index {'built' if rebuilt else 'up to date'} in {folder}")
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    from assistant.knowledge.retriever import search
+
+    answer = search(load_index(), args.text, k=args.k)
+    for hit in answer.hits:
+        print(f"{hit.score:.3f}  {hit.article_id}  {hit.title}")
+    if answer.confident:
+        print(f"\n{answer.best.answer}\n(source: {answer.best.title} [{answer.best.article_id}])")
+    else:
+        print("\nnot confident enough to answer: the customer would be offered these titles")
+    return 0
+
+
+def _split(args: argparse.Namespace) -> int:
+    source = question_bank.banking77_train_csv()
+    if not source.exists():
+        print(f"BANKING77 training file not found at {source} (set BANKING77_DIR)", file=sys.stderr)
+        return 1
+    bank, held_out = question_bank.split(question_bank.read_questions(source))
+    path = question_bank.write_questions(question_bank.held_out_csv(), held_out)
+    question_bank.write_questions(path.with_name("bank.csv"), bank)
+    print(f"{len(held_out)} held-out questions in {path}; {len(bank)} in the question bank")
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from assistant.knowledge.evaluation import evaluate
+
+    if not args.file.exists():
+        print(f"no such file: {args.file}", file=sys.stderr)
+        return 1
+    scores = evaluate(load_index(), question_bank.read_questions(args.file)).as_dict()
+    print(json.dumps(scores, indent=2))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(scores, indent=2))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one knowledge command."""
+    parser = argparse.ArgumentParser(prog="python -m assistant.knowledge")
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help=f"build the FAISS index when articles changed ({index_dir()})")
+    build.add_argument("--force", action="store_true", help="rebuild even if the index is current")
+    build.set_defaults(handler=_build)
+    query = commands.add_parser("query", help="ask the knowledge base a question")
+    query.add_argument("text")
+    query.add_argument("-k", type=int, default=3)
+    query.set_defaults(handler=_query)
+    commands.add_parser("split", help="write the seeded held-out BANKING77 questions").set_defaults(handler=_split)
+    evaluation = commands.add_parser("eval", help="score retrieval on a text,category CSV file")
+    evaluation.add_argument("file", type=Path)
+    evaluation.add_argument("--json", type=Path, help="also write the scores here")
+    evaluation.set_defaults(handler=_eval)
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

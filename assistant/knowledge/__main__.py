@@ -37,8 +37,8 @@ def _split(args: argparse.Namespace) -> int:
         return 1
     bank, held_out = question_bank.split(question_bank.read_questions(source))
     path = question_bank.write_questions(question_bank.held_out_csv(), held_out)
-    question_bank.write_questions(path.with_name("bank.csv"), bank)
-    print(f"{len(held_out)} held-out questions in {path}; {len(bank)} in the question bank")
+    question_bank.write_questions(question_bank.QUESTION_BANK, bank)
+    print(f"{len(held_out)} held-out questions in {path}; {len(bank)} in {question_bank.QUESTION_BANK}")
     return 0
 
 

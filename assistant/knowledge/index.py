@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -10,9 +11,11 @@ from pathlib import Path
 
 import faiss
 import numpy as np
+from langchain_core.documents import Document
 
 from assistant.knowledge.articles import ARTICLES_DIR, Article, load_articles, passages
 from assistant.knowledge.embedder import base_model_path, embed
+from assistant.knowledge.question_bank import QUESTION_BANK, read_questions
 from assistant.settings import get_settings
 
 INDEX_FILE = "passages.faiss"
@@ -34,29 +37,40 @@ class KnowledgeIndex:
     manifest: dict
 
 
-def _fingerprint(articles: list[Article], model_path: Path) -> dict:
-    return {"model": str(model_path.name), "articles": {a.id: a.sha256 for a in articles}}
+def _fingerprint(articles: list[Article], model_path: Path, bank: Path) -> dict:
+    bank_hash = hashlib.sha256(bank.read_bytes()).hexdigest() if bank.exists() else None
+    return {"model": str(model_path.name), "articles": {a.id: a.sha256 for a in articles}, "question_bank": bank_hash}
 
 
-def is_current(folder: Path, articles: list[Article], model_path: Path) -> bool:
+def _bank_documents(articles: list[Article], bank: Path) -> list[Document]:
+    """Customers' own phrasings of each topic, indexed as questions of the article that covers the topic."""
+    if not bank.exists():
+        return []
+    article_for = {a.banking77: a.id for a in articles if a.banking77}
+    return [Document(page_content=q.text, metadata={"article_id": article_for[q.category], "kind": "bank_question",
+                                                     "section": "Answer"})
+            for q in read_questions(bank) if q.category in article_for]
+
+
+def is_current(folder: Path, articles: list[Article], model_path: Path, bank: Path = QUESTION_BANK) -> bool:
     """True when the index in `folder` was built from exactly these articles with this model."""
     manifest_path = folder / MANIFEST_FILE
     if not manifest_path.exists() or not (folder / INDEX_FILE).exists():
         return False
     manifest = json.loads(manifest_path.read_text())
-    return {k: manifest.get(k) for k in ("model", "articles")} == _fingerprint(articles, model_path)
+    return {k: manifest.get(k) for k in ("model", "articles", "question_bank")} == _fingerprint(articles, model_path, bank)
 
 
 def build_index(folder: Path | None = None, articles_dir: Path = ARTICLES_DIR, model_path: Path | None = None,
-                force: bool = False, progress: bool = True) -> tuple[Path, bool]:
+                force: bool = False, progress: bool = True, bank: Path = QUESTION_BANK) -> tuple[Path, bool]:
     """Build the index unless it is current; returns (folder, whether it was rebuilt)."""
     folder = folder or index_dir()
     model_path = model_path or base_model_path()
     articles = load_articles(articles_dir)
-    if not force and is_current(folder, articles, model_path):
+    if not force and is_current(folder, articles, model_path, bank):
         return folder, False
     started = time.perf_counter()
-    documents = [doc for article in articles for doc in passages(article)]
+    documents = [doc for article in articles for doc in passages(article)] + _bank_documents(articles, bank)
     vectors = embed([doc.page_content for doc in documents], str(model_path), progress=progress)
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(vectors)
@@ -65,7 +79,7 @@ def build_index(folder: Path | None = None, articles_dir: Path = ARTICLES_DIR, m
     entries = [{"article_id": d.metadata["article_id"], "kind": d.metadata["kind"], "section": d.metadata["section"],
                 "text": d.page_content} for d in documents]
     manifest = {
-        **_fingerprint(articles, model_path),
+        **_fingerprint(articles, model_path, bank),
         "model_path": str(model_path),
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "build_seconds": round(time.perf_counter() - started, 2),

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from assistant.settings import ROOT, get_settings
 
+# The part of BANKING77 the index learns phrasings from; the held-out part is never committed or indexed.
+QUESTION_BANK = ROOT / "knowledge" / "question-bank.csv"
 HELD_OUT_SHARE = 0.2
 SPLIT_SEED = 77
 

@@ -19,7 +19,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # Some machines configure local package mirrors that make pip warn about every project they lack: hide that noise, keep real errors.
 QUIET_PIP := { grep -v -e 'is ignored: it is neither a file nor a directory' -e 'DEPRECATION: ' || true; }
 
-.PHONY: help setup seed train run test test-unit test-dialogue bench clean
+.PHONY: help setup seed train knowledge run test bench clean
 
 help:
 	@echo "make run    set up, seed the demo bank, train what is missing, start everything"
@@ -57,11 +57,15 @@ $(MODEL): $(RASA_VENV)/.installed $(RASA_INPUTS)
 
 train: $(MODEL)
 
+# The FAISS index rebuilds itself only when an article, the question bank or the model changed (see its manifest).
+knowledge: setup
+	$(PY) -m assistant.knowledge build
+
 # --- the two commands ------------------------------------------------------------------------
-run: setup seed train
+run: setup seed train knowledge
 	$(VENV)/bin/honcho start -f Procfile
 
-test: setup train
+test: setup train knowledge
 	@echo "==> validating dialogue data"
 	$(RASA) data validate --quiet
 	@echo "==> dialogue tests: stories and the separate NLU test set"
@@ -72,7 +76,7 @@ test: setup train
 	scripts/ensure-chromium >/dev/null
 	$(PY) -m pytest -q
 
-bench: setup train
+bench: setup train knowledge
 	$(PY) -m assistant.bench
 
 clean:

@@ -88,3 +88,14 @@ def test_confirmed_card_freeze_freezes_the_debit_card(stack: Stack) -> None:
     with _db(stack) as db:
         card = db.exec(select(Card).where(Card.customer_id == 1, Card.kind == "debit")).first()
     assert card.status == CardStatus.frozen
+
+
+def test_a_question_about_a_late_card_is_answered_from_the_card_arrival_article(stack: Stack) -> None:
+    replies = ChatClient(stack.gateway_url, 2).say("my card still hasn't arrived, what do I do?")
+    articles = custom_payloads(replies, "article")
+    assert (articles[0]["id"] if articles else None, "Source:" in texts(replies)) == ("card-arrival", True)
+
+
+def test_a_joke_request_is_not_answered_from_the_knowledge_base(stack: Stack) -> None:
+    replies = ChatClient(stack.gateway_url, 3).say("tell me a joke about penguins")
+    assert custom_payloads(replies, "article") == []

@@ -1,0 +1,72 @@
+"""Questions about the bank: answered by quoting the approved article that covers them, with its source."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from assistant.knowledge.index import KnowledgeIndex, load_index
+from assistant.knowledge.retriever import search
+
+UNAVAILABLE = "Sorry, I can't look that up right now. Please try again in a moment."
+
+
+@lru_cache(maxsize=1)
+def knowledge_index() -> KnowledgeIndex:
+    """The built index, loaded once per action server process."""
+    return load_index()
+
+
+def _quote(dispatcher: CollectingDispatcher, article_id: str, title: str, answer: str) -> None:
+    dispatcher.utter_message(text=f"{answer}\n\nSource: {title}",
+                             json_message={"type": "article", "id": article_id, "title": title})
+
+
+class ActionAnswerQuestion(Action):
+    """The customer's question is answered from the approved article that covers it, or they choose from the closest."""
+
+    def name(self) -> str:
+        return "action_answer_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        question = (tracker.latest_message.get("text") or "").strip()
+        try:
+            answer = search(knowledge_index(), question)
+        except FileNotFoundError:
+            dispatcher.utter_message(text=UNAVAILABLE)
+            return []
+        if answer.confident:
+            _quote(dispatcher, answer.best.article_id, answer.best.title, answer.best.answer)
+        elif answer.hits:
+            dispatcher.utter_message(
+                text="I'm not sure I've understood. Is it one of these?",
+                buttons=[{"title": hit.title, "payload": "/choose_article" + json.dumps({"article_id": hit.article_id})}
+                         for hit in answer.hits],
+            )
+        else:
+            dispatcher.utter_message(response="utter_default")
+        return []
+
+
+class ActionShowArticle(Action):
+    """The customer picked an article from the suggestions and sees its approved answer."""
+
+    def name(self) -> str:
+        return "action_show_article"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        article_id = next(tracker.get_latest_entity_values("article_id"), None)
+        try:
+            article = knowledge_index().articles.get(article_id or "")
+        except FileNotFoundError:
+            dispatcher.utter_message(text=UNAVAILABLE)
+            return []
+        if article is None:
+            dispatcher.utter_message(text="Sorry, I couldn't find that article. Could you ask your question again?")
+            return []
+        _quote(dispatcher, article.id, article.title, article.answer)
+        return []

@@ -53,5 +53,5 @@ def test_editing_an_article_changes_the_answer_after_a_rebuild(tmp_path: Path) -
 
 def test_evaluation_counts_topics_without_an_article_as_misses(index: KnowledgeIndex) -> None:
     scores = evaluate(index, [Question("my new card still hasn't been delivered", "card_arrival"),
-                              Question("what is the euro exchange rate today", "exchange_rate")])
+                              Question("how old do I have to be to open an account", "age_limit")])
     assert (scores.top1, scores.topics_covered, scores.topics_asked) == (0.5, 1, 2)

@@ -16,10 +16,11 @@ from assistant.seed import merchants as m
 from assistant.seed.demo import LANDLORD as DEMO_LANDLORD
 from assistant.seed.demo import PAYEES as DEMO_PAYEES
 from assistant.seed.demo import demo_customer
-from assistant.seed.history import Event, at, everyday_spending, pence, trips_abroad, unusual_purchases
+from assistant.seed.history import Event, at, everyday_spending, pence, trips_abroad
 from assistant.seed.people import FRIENDS, LANDLORDS, make_person
 from assistant.seed.bills import Bill, household_bills, monthly_saving, subscriptions
 from assistant.seed.schedules import monthly, next_monthly
+from assistant.seed.unusual import unusual_purchases
 from assistant.settings import get_settings
 
 ACCOUNT_NAMES = {"current": "Everyday Current Account", "savings": "Easy Access Saver",
@@ -130,7 +131,7 @@ def generate_customer(number: int, seed: int, as_of: date, months: int = 13,
                                 "transfer", description=f"To {friend}"))
     events += _within_means(chosen, events, rng.uniform(0.9, 1.0))
     if not demo and rng.random() < unusual_rate:
-        events += unusual_purchases(rng, start, as_of, {e.country for e in events})
+        events += unusual_purchases(rng, start, as_of, events)
 
     if has_credit_card:
         events += _credit_card_repayments(events, start, as_of)

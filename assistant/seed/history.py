@@ -95,20 +95,3 @@ def trips_abroad(rng: random.Random, start: date, end: date, scale: float, has_c
                                     "card_present", country, f"{currency} {local}", card))
     return events
 
-
-def unusual_purchases(rng: random.Random, start: date, end: date, home_countries: set[str]) -> list[Event]:
-    """One to three purchases unlike the customer's own: far too big, unfamiliar, abroad or at night."""
-    events: list[Event] = []
-    for _ in range(rng.randint(1, 3)):
-        day = start + timedelta(days=rng.randrange(60, (end - start).days))
-        if rng.random() < 0.5:
-            merchant = rng.choice(m.UNUSUAL)
-            events.append(Event(at(day, rng.choice((1, 2, 3, 4)), rng.randrange(60)), "current",
-                                -spend(rng, merchant, 1.0), merchant.name, merchant.category, merchant.channel,
-                                card="debit", unusual="large amount at an unfamiliar merchant at night"))
-        else:
-            country, currency = rng.choice([c for c in m.UNUSUAL_ABROAD if c[0] not in home_countries])
-            events.append(Event(daytime(rng, day), "current", -pence(round(rng.uniform(250, 1800), 2)),
-                                f"Online Store {country}", "shopping", "online", country, f"{currency} purchase",
-                                card="debit", unusual=f"card payment in {country}, a country the customer never uses"))
-    return events

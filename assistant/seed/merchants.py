@@ -59,11 +59,6 @@ DESTINATIONS = (
 )
 FX_PER_GBP = {"EUR": "1.16", "USD": "1.27"}
 
-# Unusual purchases planted for the alerts work: merchants unlike a customer's usual ones.
-UNUSUAL = (
-    Merchant("Luxe Watches London", "shopping", 900, 4500),
-    Merchant("Crypto Exchange Ltd", "shopping", 500, 3000, "online"),
-    Merchant("Electro Superstore Online", "shopping", 700, 2500, "online"),
-    Merchant("Golden Casino", "entertainment", 300, 1500, "online"),
-)
-UNUSUAL_ABROAD = (("BR", "BRL"), ("TH", "THB"), ("NG", "NGN"), ("RU", "RUB"))
+# Countries no synthetic customer travels to, for the labelled unusual payments abroad.
+UNUSUAL_ABROAD = (("BR", "BRL", "Loja Central Sao Paulo"), ("TH", "THB", "Bangkok Gems Co"),
+                  ("NG", "NGN", "Lagos Electronics"), ("RU", "RUB", "Moscow Trade House"))

@@ -23,18 +23,30 @@ def _positive(text: str) -> int:
     return value
 
 
+def _rate(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError("must be between 0 and 1")
+    return value
+
+
 def _seed(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
     from assistant.db import make_engine
     from assistant.seed.writer import BankAlreadySeeded, customer_count, seed_bank
 
-    engine = make_engine(args.database_url)
-    if args.if_empty and (existing := customer_count(engine)):
-        print(f"The bank is already seeded ({existing} customers); nothing to do.")
-        return 0
     try:
+        engine = make_engine(args.database_url)
+        if args.if_empty and (existing := customer_count(engine)):
+            print(f"The bank is already seeded ({existing} customers); nothing to do.")
+            return 0
         summary = seed_bank(engine, args.customers, args.seed, args.as_of, args.months, args.unusual_rate)
     except BankAlreadySeeded as problem:
         print(f"Not seeding: {problem}. Use a new database (DATABASE_URL) or --if-empty.", file=sys.stderr)
+        return 1
+    except (ArgumentError, OperationalError) as problem:
+        print(f"Cannot use the database {args.database_url!r}: {problem}", file=sys.stderr)
         return 1
     print(f"Seeded {summary.customers} customers, {summary.accounts} accounts, {summary.transactions} transactions "
           f"({summary.unusual_purchases} labelled unusual purchases) in {summary.seconds:.1f} s.")
@@ -51,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--seed", type=int, default=settings.seed, help="random seed: same seed, same bank")
     seed.add_argument("--as-of", type=_date, default=datetime.now(timezone.utc).date(), help="last day of history")
     seed.add_argument("--months", type=_positive, default=13, help="months of history")
-    seed.add_argument("--unusual-rate", type=float, default=0.015,
+    seed.add_argument("--unusual-rate", type=_rate, default=0.015,
                       help="share of customers given labelled unusual purchases")
     seed.add_argument("--if-empty", action="store_true", help="do nothing when the bank already has customers")
     seed.add_argument("--database-url", default=settings.database_url, help="bank database (default: DATABASE_URL)")

@@ -23,6 +23,15 @@ def _positive(text: str) -> int:
     return value
 
 
+def _months(text: str) -> int:
+    value = int(text)
+    # Fewer than three months leaves no room for a trip or an unusual purchase; past four years a
+    # customer outgrows the block of transaction ids the generator reserves for them.
+    if not 3 <= value <= 48:
+        raise argparse.ArgumentTypeError("must be between 3 and 48")
+    return value
+
+
 def _rate(text: str) -> float:
     value = float(text)
     if not 0 <= value <= 1:
@@ -62,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--customers", type=_positive, default=settings.seed_customers, help="how many customers")
     seed.add_argument("--seed", type=int, default=settings.seed, help="random seed: same seed, same bank")
     seed.add_argument("--as-of", type=_date, default=datetime.now(timezone.utc).date(), help="last day of history")
-    seed.add_argument("--months", type=_positive, default=13, help="months of history")
+    seed.add_argument("--months", type=_months, default=13, help="months of history")
     seed.add_argument("--unusual-rate", type=_rate, default=0.015,
                       help="share of customers given labelled unusual purchases")
     seed.add_argument("--if-empty", action="store_true", help="do nothing when the bank already has customers")

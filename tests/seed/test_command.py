@@ -53,3 +53,8 @@ def test_a_command_is_required() -> None:
 def test_an_unusable_database_url_gets_a_message_not_a_traceback() -> None:
     result = _run("seed", "--customers", "1", "--database-url", "not-a-database-url")
     assert (result.returncode, "Cannot use the database" in result.stderr, "Traceback" in result.stderr) == (1, True, False)
+
+
+def test_more_months_than_the_generator_supports_are_refused() -> None:
+    result = _run("seed", "--months", "120", "--database-url", "sqlite:///unused.db")
+    assert (result.returncode, "between 3 and 48" in result.stderr) == (2, True)

@@ -231,9 +231,11 @@ def _credit_card_repayments(events: list[Event], start: date, end: date) -> list
                     and previous_month_start <= e.when.date() < previous_month_end)
         if owed > 0:
             when = at(due, 7)
-            repayments.append(Event(when, "current", -owed, CARD_REPAYMENT, "transfer", "direct_debit",
+            # Money between the customer's own accounts: not spending (the card purchases already are).
+            repayments.append(Event(when, "current", -owed, CARD_REPAYMENT, "internal_transfer", "direct_debit",
                                     description="Credit card repayment"))
-            repayments.append(Event(when, "credit_card", owed, "Payment received", "transfer", "direct_debit"))
+            repayments.append(Event(when, "credit_card", owed, "Payment received", "internal_transfer",
+                                    "direct_debit"))
     return repayments
 
 

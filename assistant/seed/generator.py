@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from assistant.bank.catalogue import SORT_CODE
+from assistant.bank.catalogue import PRODUCTS, SORT_CODE
 from assistant.bank.models import AccountKind, CardStatus, Frequency
 from assistant.bank.money import to_minor
 from assistant.seed import ids
@@ -23,10 +23,13 @@ from assistant.seed.schedules import monthly, next_monthly
 from assistant.seed.unusual import unusual_purchases
 from assistant.settings import get_settings
 
-ACCOUNT_NAMES = {"current": "Everyday Current Account", "savings": "Easy Access Saver",
-                 "credit_card": "Cashback Credit Card"}
 ACCOUNT_INDEX = {"current": 0, "savings": 1, "credit_card": 2}
 PRODUCT_CODES = {"current": "everyday_current", "savings": "easy_saver", "credit_card": "cashback_card"}
+PREMIER_CODE = "premier_current"
+# Take-home pay of someone earning the Premier account's minimum income (£75,000 a year before tax).
+PREMIER_MONTHLY_PAY = Decimal("4400")
+PRODUCT_NAMES = {product.code: product.name for product in PRODUCTS}
+ACCOUNT_NAMES = {kind: PRODUCT_NAMES[code] for kind, code in PRODUCT_CODES.items()}
 CARD_REPAYMENT = "Lumen credit card"
 CARD_REPAYMENT_DAY = 5
 
@@ -74,6 +77,9 @@ def generate_customer(number: int, seed: int, as_of: date, months: int = 13,
         "joined_at": at(joined, 10),
         "daily_transfer_limit_minor": to_minor(get_settings().default_daily_transfer_limit),
     })
+    # Some of those who qualify pay for the Premier account; everyone else banks with the Everyday one.
+    premier = demo is None and salary >= PREMIER_MONTHLY_PAY and rng.random() < 0.5
+    codes = dict(PRODUCT_CODES, current=PREMIER_CODE) if premier else PRODUCT_CODES
     kinds = ["current"] + (["savings"] if has_savings else []) + (["credit_card"] if has_credit_card else [])
     account_ids = {kind: ids.block(number, ids.ACCOUNTS_PER_CUSTOMER, ACCOUNT_INDEX[kind]) for kind in kinds}
     opening = {
@@ -84,7 +90,7 @@ def generate_customer(number: int, seed: int, as_of: date, months: int = 13,
     }
     for i, kind in enumerate(kinds):
         rows.holdings.append({"id": ids.block(number, ids.HOLDINGS_PER_CUSTOMER, i), "customer_id": number,
-                              "product_code": PRODUCT_CODES[kind], "opened_at": at(joined, 10), "closed_at": None})
+                              "product_code": codes[kind], "opened_at": at(joined, 10), "closed_at": None})
 
     card_ids = {"debit": ids.block(number, ids.CARDS_PER_CUSTOMER, 0)}
     if has_credit_card:
@@ -99,7 +105,9 @@ def generate_customer(number: int, seed: int, as_of: date, months: int = 13,
         })
 
     landlord = DEMO_LANDLORD if demo else rng.choice(LANDLORDS)
-    people = [p for p in DEMO_PAYEES if p != DEMO_LANDLORD] if demo else rng.sample(FRIENDS, rng.randint(1, 3))
+    # Two to four payees at other banks: the landlord (for renters) and people the customer pays.
+    people = ([p for p in DEMO_PAYEES if p != DEMO_LANDLORD] if demo
+              else rng.sample(FRIENDS, rng.randint(2, 4) - (1 if renter else 0)))
     _add_payees(rows, rng, number, people + ([landlord] if renter else []), joined,
                 account_ids.get("savings"))
 
@@ -114,7 +122,7 @@ def generate_customer(number: int, seed: int, as_of: date, months: int = 13,
     bills += subscriptions(rng, demo.subscriptions if demo else None)
     if has_savings:
         bills.append(monthly_saving(rng, salary, salary_day, ACCOUNT_NAMES["savings"]))
-    events += _pay_bills(rows, bills, number, account_ids, start, as_of)
+    events += _pay_bills(rows, bills, number, account_ids, start, as_of, PRODUCT_NAMES[codes["current"]])
 
     favourites = {
         "groceries": rng.sample(m.GROCERIES, 3) + ([m.GROCERIES[0]] if demo else []),  # demos shop at Tesco
@@ -138,12 +146,12 @@ def generate_customer(number: int, seed: int, as_of: date, months: int = 13,
     closing, lowest = _book(rows, events, number, account_ids, card_ids, opening)
     for kind in kinds:
         rows.accounts.append({
-            "id": account_ids[kind], "customer_id": number, "kind": AccountKind(kind).value, "name": ACCOUNT_NAMES[kind],
+            "id": account_ids[kind], "customer_id": number, "kind": AccountKind(kind).value, "name": PRODUCT_NAMES[codes[kind]],
             "number": f"{40_000_000 + account_ids[kind]:08d}", "sort_code": SORT_CODE, "currency": "GBP",
             "balance_minor": closing[kind],
             "credit_limit_minor": _credit_limit(rng, -lowest[kind]) if kind == "credit_card" else 0,
             "overdraft_limit_minor": 100_000 if kind == "current" else 0,
-            "product_code": PRODUCT_CODES[kind], "opened_at": at(joined, 10),
+            "product_code": codes[kind], "opened_at": at(joined, 10),
         })
     if has_credit_card:
         rows.recurring.append(_card_repayment(number, len(rows.recurring), account_ids["current"], -closing["credit_card"],
@@ -167,7 +175,7 @@ def _add_payees(rows: CustomerRows, rng: random.Random, number: int, names: list
 
 
 def _pay_bills(rows: CustomerRows, bills: list[Bill], number: int, account_ids: dict[str, int], start: date,
-               as_of: date) -> list[Event]:
+               as_of: date, current_name: str) -> list[Event]:
     """Each bill's payments over the history, and its RecurringPayment row with the next date after as_of."""
     events: list[Event] = []
     for index, bill in enumerate(bills):
@@ -176,7 +184,7 @@ def _pay_bills(rows: CustomerRows, bills: list[Bill], number: int, account_ids: 
             events.append(Event(at(day, 5), bill.account, -amount, bill.merchant, bill.category, bill.channel,
                                 description=bill.description, card="debit" if bill.kind == "subscription" else None))
             if bill.category == "transfer":  # a saving: the same money arrives in the savings account
-                events.append(Event(at(day, 5), "savings", amount, f"From {ACCOUNT_NAMES['current']}", "transfer",
+                events.append(Event(at(day, 5), "savings", amount, f"From {current_name}", "transfer",
                                     "standing_order"))
         next_date = bill.next_date(as_of)
         rows.recurring.append({

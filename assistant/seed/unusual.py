@@ -25,11 +25,11 @@ def _usual_card_payment(events: list[Event]) -> int:
 
 
 def unusual_purchases(rng: random.Random, start: date, end: date, events: list[Event]) -> list[Event]:
-    """Two to four purchases, each unusual for one stated reason measured against the customer's history."""
+    """One to three purchases, each unusual for one stated reason measured against the customer's history."""
     usual = _usual_card_payment(events)
     visited = {e.country for e in events}
     planted: list[Event] = []
-    for _ in range(rng.randint(2, 4)):
+    for _ in range(rng.randint(1, 3)):
         day = start + timedelta(days=rng.randrange(60, (end - start).days))
         kind = rng.choice(KINDS)
         if kind == "far_above_norm":

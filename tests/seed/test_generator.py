@@ -130,7 +130,7 @@ def test_unusual_purchases_are_labelled_when_the_rate_asks_for_them() -> None:
     rows = generate_customer(12, 7, AS_OF, unusual_rate=1.0)
     by_id = {t["id"]: t for t in rows.transactions}
     labelled = [by_id[u["transaction_id"]] for u in rows.unusual]
-    assert len(labelled) >= 2 and all(t["amount_minor"] < 0 and u["reason"] for t, u in zip(labelled, rows.unusual))
+    assert 1 <= len(labelled) <= 3 and all(t["amount_minor"] < 0 and u["reason"] for t, u in zip(labelled, rows.unusual))
 
 
 def test_no_unusual_purchases_are_planted_at_a_zero_rate() -> None:
@@ -145,3 +145,27 @@ def test_an_unusual_payment_abroad_is_in_a_country_the_customer_never_visits() -
         ordinary = {t["country"] for t in rows.transactions if t["id"] not in labelled}
         checked += [t["country"] not in ordinary for t in rows.transactions if t["id"] in labelled]
     assert checked and all(checked)
+
+
+def test_every_customer_has_two_to_four_payees_at_other_banks() -> None:
+    counts = {len([p for p in generate_customer(n, 7, AS_OF).payees if p["account_id"] is None]) for n in range(1, 60)}
+    assert counts == {2, 3, 4}
+
+
+def test_only_customers_paid_enough_for_it_hold_the_premier_account() -> None:
+    premier_pay, everyday_names = [], set()
+    for number in range(4, 200):
+        rows = generate_customer(number, 7, AS_OF)
+        current = next(a for a in rows.accounts if a["kind"] == "current")
+        if current["name"] == "Premier Current Account":
+            premier_pay.append(max(t["amount_minor"] for t in rows.transactions if t["category"] == "salary"))
+        else:
+            everyday_names.add(current["name"])
+    assert premier_pay and min(premier_pay) >= 440_000 and everyday_names == {"Everyday Current Account"}
+
+
+@pytest.mark.parametrize("as_of", [date(2026, 11, 20), date(2027, 3, 2), date(2027, 8, 31)])
+def test_demo_customers_have_comfortable_current_account_balances(as_of: date) -> None:
+    balances = [next(a["balance_minor"] for a in generate_customer(n, 7, as_of).accounts if a["kind"] == "current")
+                for n in (1, 2, 3)]
+    assert min(balances) > 150_000

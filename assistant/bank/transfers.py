@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
+from datetime import datetime, time, timedelta, timezone
 from decimal import Decimal
 
 from sqlalchemy import func
@@ -16,6 +16,9 @@ from assistant.bank.models import Account, AccountKind, Customer, Payee, Transac
 from assistant.bank.money import format_money, from_minor, to_minor
 
 _SOURCE_KINDS = {AccountKind.current, AccountKind.savings}
+# Legs between a customer's own accounts carry this category so spending summaries leave them out.
+INTERNAL_CATEGORY = "internal_transfer"
+EXTERNAL_CATEGORY = "transfer"
 
 
 class TransferRefused(Exception):
@@ -48,16 +51,26 @@ class TransferResult:
     repeated: bool
 
 
-def _source(session: Session, customer_id: int, account_id: int, lock: bool = False) -> Account:
-    statement = select(Account).where(Account.id == account_id)
+def _amount_minor(amount: Decimal) -> int:
+    try:
+        value = Decimal(str(amount))
+    except ArithmeticError as exc:
+        raise TransferRefused("That isn't an amount of money I can send.") from exc
+    if not value.is_finite():
+        raise TransferRefused("That isn't an amount of money I can send.")
+    if value != value.quantize(Decimal("0.01")):
+        raise TransferRefused("Amounts can have at most two decimal places, like £12.50.")
+    if value <= 0:
+        raise TransferRefused("The amount has to be more than £0.")
+    return to_minor(value)
+
+
+def _accounts(session: Session, account_ids: list[int], lock: bool) -> dict[int, Account]:
+    # Rows are locked in id order so two transfers between the same accounts cannot deadlock.
+    statement = select(Account).where(Account.id.in_(sorted(set(account_ids)))).order_by(Account.id)
     if lock:
         statement = statement.with_for_update()
-    account = session.exec(statement).first()
-    if account is None or account.customer_id != customer_id:
-        raise TransferRefused("I couldn't find that account among yours.")
-    if AccountKind(account.kind) not in _SOURCE_KINDS:
-        raise TransferRefused("Transfers can be sent from a current or savings account.")
-    return account
+    return {account.id: account for account in session.exec(statement)}
 
 
 def _payee(session: Session, customer_id: int, payee_id: int) -> Payee:
@@ -67,28 +80,45 @@ def _payee(session: Session, customer_id: int, payee_id: int) -> Payee:
     return payee
 
 
+def _parties(session: Session, customer_id: int, source_account_id: int, payee_id: int,
+             lock: bool = False) -> tuple[Account, Payee, Account | None]:
+    """The source account, payee and (own-account payees) destination, all checked to be the customer's."""
+    payee = _payee(session, customer_id, payee_id)
+    ids = [source_account_id] + ([payee.account_id] if payee.account_id is not None else [])
+    accounts = _accounts(session, ids, lock)
+    source = accounts.get(source_account_id)
+    if source is None or source.customer_id != customer_id:
+        raise TransferRefused("I couldn't find that account among yours.")
+    if AccountKind(source.kind) not in _SOURCE_KINDS:
+        raise TransferRefused("Transfers can be sent from a current or savings account.")
+    destination = accounts.get(payee.account_id) if payee.account_id is not None else None
+    if payee.account_id is not None and (destination is None or destination.customer_id != customer_id):
+        raise TransferRefused("I couldn't find that payee among your saved payees.")
+    if destination is not None and destination.id == source.id:
+        raise TransferRefused("That payee is the account the money would come from; pick another account.")
+    return source, payee, destination
+
+
 def sent_today_minor(session: Session, customer_id: int, now: datetime) -> int:
     """What the customer has already transferred today (UTC), in minor units."""
     start = datetime.combine(now.astimezone(timezone.utc).date(), time.min, tzinfo=timezone.utc)
     total = session.exec(
         select(func.coalesce(func.sum(Transfer.amount_minor), 0)).where(
-            Transfer.customer_id == customer_id, Transfer.status == "completed", Transfer.created_at >= start
+            Transfer.customer_id == customer_id, Transfer.status == "completed",
+            Transfer.created_at >= start, Transfer.created_at < start + timedelta(days=1),
         )
     ).one()
     return int(total)
 
 
-def _check(session: Session, customer_id: int, source: Account, payee: Payee, amount_minor: int, now: datetime) -> None:
-    if amount_minor <= 0:
-        raise TransferRefused("The amount has to be more than £0.")
-    if payee.account_id == source.id:
-        raise TransferRefused("That payee is the account the money would come from; pick another account.")
+def _check_funds_and_limit(session: Session, customer: Customer, source: Account, amount_minor: int,
+                           now: datetime) -> None:
     if amount_minor > available_minor(source):
         raise TransferRefused(
-            f"There isn't enough in your {source.name}: {format_money(available_minor(source), source.currency)} is available."
+            f"There isn't enough in your {source.name}: "
+            f"{format_money(max(available_minor(source), 0), source.currency)} is available."
         )
-    customer = session.get(Customer, customer_id)
-    already = sent_today_minor(session, customer_id, now)
+    already = sent_today_minor(session, customer.id, now)
     if already + amount_minor > customer.daily_transfer_limit_minor:
         left = max(customer.daily_transfer_limit_minor - already, 0)
         raise TransferRefused(
@@ -97,15 +127,26 @@ def _check(session: Session, customer_id: int, source: Account, payee: Payee, am
         )
 
 
+def _customer(session: Session, customer_id: int, lock: bool = False) -> Customer:
+    statement = select(Customer).where(Customer.id == customer_id)
+    if lock:
+        statement = statement.with_for_update()
+    customer = session.exec(statement).first()
+    if customer is None:
+        raise TransferRefused("I couldn't find your customer record.")
+    return customer
+
+
 def quote_transfer(
     session: Session, customer_id: int, source_account_id: int, payee_id: int, amount: Decimal, now: datetime
 ) -> TransferQuote:
     """Check a transfer without moving money; TransferRefused says why it cannot happen."""
-    source = _source(session, customer_id, source_account_id)
-    payee = _payee(session, customer_id, payee_id)
-    _check(session, customer_id, source, payee, to_minor(amount), now)
-    return TransferQuote(source.id, source.name, payee.id, payee.name, from_minor(to_minor(amount)), source.currency,
-                         payee.account_id)
+    amount_minor = _amount_minor(amount)
+    customer = _customer(session, customer_id)
+    source, payee, destination = _parties(session, customer_id, source_account_id, payee_id)
+    _check_funds_and_limit(session, customer, source, amount_minor, now)
+    return TransferQuote(source.id, source.name, payee.id, payee.name, from_minor(amount_minor), source.currency,
+                         destination.id if destination else None)
 
 
 def _existing(session: Session, customer_id: int, idempotency_key: str) -> Transfer | None:
@@ -121,14 +162,15 @@ def _result(session: Session, transfer: Transfer, repeated: bool) -> TransferRes
                           from_minor(source.balance_minor), source.currency, repeated)
 
 
-def _book(session: Session, account: Account, transfer: Transfer, amount_minor: int, merchant: str, side: str,
-          now: datetime) -> None:
+def _book(session: Session, account: Account, transfer: Transfer, amount_minor: int, counterparty: str,
+          category: str, side: str, now: datetime) -> None:
     account.balance_minor += amount_minor
     session.add(account)
     session.add(Transaction(
         external_id=f"transfer-{transfer.id}-{side}", customer_id=account.customer_id, account_id=account.id,
-        booked_at=now, amount_minor=amount_minor, currency=account.currency, merchant=merchant, category="transfer",
-        channel="transfer", description=transfer.reference, balance_after_minor=account.balance_minor,
+        booked_at=now, amount_minor=amount_minor, currency=account.currency, merchant=counterparty,
+        category=category, channel="transfer", description=transfer.reference,
+        balance_after_minor=account.balance_minor,
     ))
 
 
@@ -138,20 +180,25 @@ def execute_transfer(
 ) -> TransferResult:
     """Move the money once: debit, credit (own accounts), ledger rows and audit entry in one transaction.
 
-    A retry with the same idempotency key returns the first transfer and moves nothing. The session should
-    hold nothing else uncommitted: losing a race on the key rolls it back.
+    A retry with the same idempotency key returns the first transfer and moves nothing. The caller commits;
+    the session should hold nothing else uncommitted, as losing a race on the key rolls it back.
     """
     earlier = _existing(session, customer_id, idempotency_key)
     if earlier is not None:
         return _result(session, earlier, repeated=True)
-    amount_minor = to_minor(amount)
-    # Lock the source row (PostgreSQL) so concurrent transfers are checked against the balance one after another.
-    source = _source(session, customer_id, source_account_id, lock=True)
-    payee = _payee(session, customer_id, payee_id)
-    _check(session, customer_id, source, payee, amount_minor, now)
+    amount_minor = _amount_minor(amount)
+    # Locking the customer row (PostgreSQL) makes one customer's transfers wait for each other, so the balance
+    # and the daily limit are checked against what the previous transfer left, not a stale read.
+    customer = _customer(session, customer_id, lock=True)
+    earlier = _existing(session, customer_id, idempotency_key)
+    if earlier is not None:
+        return _result(session, earlier, repeated=True)
+    source, payee, destination = _parties(session, customer_id, source_account_id, payee_id, lock=True)
+    _check_funds_and_limit(session, customer, source, amount_minor, now)
     transfer = Transfer(customer_id=customer_id, idempotency_key=idempotency_key, source_account_id=source.id,
-                        payee_id=payee.id, destination_account_id=payee.account_id, amount_minor=amount_minor,
-                        currency=source.currency, reference=f"To {payee.name}", created_at=now)
+                        payee_id=payee.id, destination_account_id=destination.id if destination else None,
+                        amount_minor=amount_minor, currency=source.currency, reference=f"To {payee.name}",
+                        created_at=now)
     session.add(transfer)
     try:
         session.flush()
@@ -163,14 +210,14 @@ def execute_transfer(
         if earlier is None:
             raise
         return _result(session, earlier, repeated=True)
-    _book(session, source, transfer, -amount_minor, payee.name, "debit", now)
-    if payee.account_id is not None:
-        destination = session.exec(select(Account).where(Account.id == payee.account_id).with_for_update()).one()
-        if destination.customer_id != customer_id:
-            raise TransferRefused("I couldn't find that payee among your saved payees.")
-        _book(session, destination, transfer, amount_minor, f"From {source.name}", "credit", now)
+    if destination is None:
+        _book(session, source, transfer, -amount_minor, payee.name, EXTERNAL_CATEGORY, "debit", now)
+    else:
+        _book(session, source, transfer, -amount_minor, destination.name, INTERNAL_CATEGORY, "debit", now)
+        _book(session, destination, transfer, amount_minor, source.name, INTERNAL_CATEGORY, "credit", now)
     audit.record(session, audit.customer_actor(customer_id), "transfer.executed", "transfer", transfer.id,
-                 amount_minor=amount_minor, source_account_id=source.id, payee_id=payee.id,
-                 destination_account_id=payee.account_id, idempotency_key=idempotency_key)
+                 amount_minor=amount_minor, currency=source.currency, source_account_id=source.id,
+                 payee_id=payee.id, destination_account_id=transfer.destination_account_id,
+                 idempotency_key=idempotency_key)
     session.flush()
     return _result(session, transfer, repeated=False)

@@ -97,12 +97,92 @@ def test_the_daily_limit_counts_what_was_already_sent_today(session: Session) ->
         quote_transfer(session, records.customer.id, records.current.id, records.payees["Mum"].id, Decimal("25"), NOW)
 
 
+def test_going_over_the_daily_limit_is_refused_and_moves_nothing(session: Session) -> None:
+    records = build_customer(session)
+    records.customer.daily_transfer_limit_minor = 5_000
+    session.add(records.customer)
+    session.commit()
+    with pytest.raises(TransferRefused, match="daily transfer limit"):
+        execute_transfer(session, records.customer.id, "k", records.current.id, records.payees["Mum"].id,
+                         Decimal("50.01"), NOW)
+    session.rollback()
+    assert (_balance(session, records.current.id), session.exec(select(Transfer)).all()) == (245_067, [])
+
+
+def test_yesterdays_transfers_do_not_count_towards_todays_limit(session: Session) -> None:
+    records = build_customer(session)
+    records.customer.daily_transfer_limit_minor = 5_000
+    session.add(records.customer)
+    session.commit()
+    execute_transfer(session, records.customer.id, "a", records.current.id, records.payees["Mum"].id, Decimal("50"),
+                     NOW - timedelta(days=1))
+    session.commit()
+    quote = quote_transfer(session, records.customer.id, records.current.id, records.payees["Mum"].id,
+                           Decimal("50"), NOW)
+    assert quote.amount == Decimal("50.00")
+
+
+def test_the_arranged_overdraft_counts_as_available(session: Session) -> None:
+    records = build_customer(session)
+    quote = quote_transfer(session, records.customer.id, records.current.id, records.payees["Mum"].id,
+                           Decimal("3450.67"), NOW)
+    assert quote.amount == Decimal("3450.67")
+
+
+@pytest.mark.parametrize("amount", [Decimal("-5"), Decimal("10.001"), Decimal("NaN")])
+def test_negative_fractional_penny_and_non_numbers_are_refused(session: Session, amount: Decimal) -> None:
+    records = build_customer(session)
+    with pytest.raises(TransferRefused):
+        quote_transfer(session, records.customer.id, records.current.id, records.payees["Mum"].id, amount, NOW)
+
+
 def test_another_customers_payee_or_account_is_refused(session: Session) -> None:
     mine, theirs = build_customer(session, 1), build_customer(session, 2)
     with pytest.raises(TransferRefused, match="payee"):
         quote_transfer(session, mine.customer.id, mine.current.id, theirs.payees["Mum"].id, Decimal("5"), NOW)
     with pytest.raises(TransferRefused, match="account"):
         quote_transfer(session, mine.customer.id, theirs.current.id, mine.payees["Mum"].id, Decimal("5"), NOW)
+
+
+@pytest.mark.parametrize("whose", ["payee", "account"])
+def test_executing_with_another_customers_payee_or_account_moves_nothing(session: Session, whose: str) -> None:
+    mine, theirs = build_customer(session, 1), build_customer(session, 2)
+    source = theirs.current.id if whose == "account" else mine.current.id
+    payee = theirs.payees["Mum"].id if whose == "payee" else mine.payees["Mum"].id
+    with pytest.raises(TransferRefused, match=whose):
+        execute_transfer(session, mine.customer.id, "k", source, payee, Decimal("5"), NOW)
+    session.rollback()
+    balances = (_balance(session, mine.current.id), _balance(session, theirs.current.id))
+    assert (balances, session.exec(select(Transfer)).all()) == ((245_067, 245_067), [])
+
+
+def test_a_payee_that_is_another_customers_account_is_refused(session: Session) -> None:
+    mine, theirs = build_customer(session, 1), build_customer(session, 2)
+    payee = Payee(customer_id=mine.customer.id, name="Their Saver", sort_code="04-00-75",
+                  account_number=theirs.savings.number, account_id=theirs.savings.id, created_at=AS_OF)
+    session.add(payee)
+    session.commit()
+    with pytest.raises(TransferRefused, match="payee"):
+        quote_transfer(session, mine.customer.id, mine.current.id, payee.id, Decimal("5"), NOW)
+
+
+def test_money_cannot_be_sent_to_the_account_it_comes_from(session: Session) -> None:
+    records = build_customer(session)
+    payee = _with_savings_payee(session, records)
+    with pytest.raises(TransferRefused, match="another account"):
+        quote_transfer(session, records.customer.id, records.savings.id, payee.id, Decimal("5"), NOW)
+
+
+def test_both_legs_of_an_own_account_transfer_are_internal_in_the_ledger(session: Session) -> None:
+    records = build_customer(session)
+    payee = _with_savings_payee(session, records)
+    done = execute_transfer(session, records.customer.id, "k1", records.current.id, payee.id, Decimal("25"), NOW)
+    session.commit()
+    rows = session.exec(select(Transaction).where(Transaction.channel == "transfer").order_by(Transaction.id)).all()
+    assert [(r.external_id, r.account_id, r.amount_minor, r.category, r.balance_after_minor) for r in rows] == [
+        (f"transfer-{done.transfer_id}-debit", records.current.id, -2_500, "internal_transfer", 242_567),
+        (f"transfer-{done.transfer_id}-credit", records.savings.id, 2_500, "internal_transfer", 1_202_500),
+    ]
 
 
 def test_a_credit_card_cannot_be_the_source(session: Session) -> None:
@@ -137,3 +217,57 @@ def test_concurrent_transfers_cannot_overdraw_together(postgres_engine: Engine) 
     with Session(postgres_engine) as check:
         balance = check.get(Account, records.current.id).balance_minor
     assert (sorted(outcomes), balance) == (["refused", "sent"], 245_067 - 200_000)
+
+
+def test_the_same_key_sent_twice_at_once_moves_money_once(postgres_engine: Engine) -> None:
+    with Session(postgres_engine, expire_on_commit=False) as setup:
+        records = build_customer(setup)
+    results = []
+    barrier = threading.Barrier(2)
+
+    def send() -> None:
+        with Session(postgres_engine) as db:
+            barrier.wait()
+            results.append(execute_transfer(db, records.customer.id, "same", records.current.id,
+                                            records.payees["Mum"].id, Decimal("10"), NOW))
+            db.commit()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with Session(postgres_engine) as check:
+        balance = check.get(Account, records.current.id).balance_minor
+        transfers = check.exec(select(Transfer)).all()
+    assert (len(transfers), len({r.transfer_id for r in results}), len(results), balance) == (1, 1, 2, 244_067)
+
+
+def test_opposite_transfers_between_own_accounts_at_once_both_complete(postgres_engine: Engine) -> None:
+    with Session(postgres_engine, expire_on_commit=False) as setup:
+        records = build_customer(setup)
+        to_savings = _with_savings_payee(setup, records)
+        to_current = Payee(customer_id=records.customer.id, name="Everyday Current Account", sort_code="04-00-75",
+                           account_number=records.current.number, account_id=records.current.id, created_at=AS_OF)
+        setup.add(to_current)
+        setup.commit()
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def send(key: str, source: int, payee: int) -> None:
+        with Session(postgres_engine) as db:
+            barrier.wait()
+            execute_transfer(db, records.customer.id, key, source, payee, Decimal("100"), NOW)
+            db.commit()
+            outcomes.append(key)
+
+    threads = [threading.Thread(target=send, args=("up", records.current.id, to_savings.id)),
+               threading.Thread(target=send, args=("down", records.savings.id, to_current.id))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with Session(postgres_engine) as check:
+        balances = (check.get(Account, records.current.id).balance_minor,
+                    check.get(Account, records.savings.id).balance_minor)
+    assert (sorted(outcomes), balances) == (["down", "up"], (245_067, 1_200_000))

@@ -32,6 +32,7 @@ PRODUCT_NAMES = {product.code: product.name for product in PRODUCTS}
 ACCOUNT_NAMES = {kind: PRODUCT_NAMES[code] for kind, code in PRODUCT_CODES.items()}
 CARD_REPAYMENT = "Lumen credit card"
 CARD_REPAYMENT_DAY = 5
+OVERDRAFT_LIMIT = 100_000  # the Everyday account's arranged overdraft, £1,000
 
 
 @dataclass
@@ -144,13 +145,14 @@ def generate_customer(number: int, seed: int, as_of: date, months: int = 13,
     if has_credit_card:
         events += _credit_card_repayments(events, start, as_of)
     closing, lowest = _book(rows, events, number, account_ids, card_ids, opening)
+    _within_overdraft(rows, account_ids["current"], closing, lowest["current"])
     for kind in kinds:
         rows.accounts.append({
             "id": account_ids[kind], "customer_id": number, "kind": AccountKind(kind).value, "name": PRODUCT_NAMES[codes[kind]],
             "number": f"{40_000_000 + account_ids[kind]:08d}", "sort_code": SORT_CODE, "currency": "GBP",
             "balance_minor": closing[kind],
             "credit_limit_minor": _credit_limit(rng, -lowest[kind]) if kind == "credit_card" else 0,
-            "overdraft_limit_minor": 100_000 if kind == "current" else 0,
+            "overdraft_limit_minor": OVERDRAFT_LIMIT if kind == "current" else 0,
             "product_code": codes[kind], "opened_at": at(joined, 10),
         })
     if has_credit_card:
@@ -245,6 +247,18 @@ def _credit_card_repayments(events: list[Event], start: date, end: date) -> list
             repayments.append(Event(when, "credit_card", owed, "Payment received", "internal_transfer",
                                     "direct_debit"))
     return repayments
+
+
+def _within_overdraft(rows: CustomerRows, current_id: int, closing: dict[str, int], lowest: int) -> None:
+    """Start the current account with more money when its history would otherwise overrun the overdraft."""
+    # Raising the opening balance moves every running balance by the same amount; no payment changes.
+    shortfall = -OVERDRAFT_LIMIT - lowest
+    if shortfall <= 0:
+        return
+    for row in rows.transactions:
+        if row["account_id"] == current_id:
+            row["balance_after_minor"] += shortfall
+    closing["current"] += shortfall
 
 
 def _book(rows: CustomerRows, events: list[Event], number: int, account_ids: dict[str, int],

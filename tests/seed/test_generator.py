@@ -169,3 +169,13 @@ def test_demo_customers_have_comfortable_current_account_balances(as_of: date) -
     balances = [next(a["balance_minor"] for a in generate_customer(n, 7, as_of).accounts if a["kind"] == "current")
                 for n in (1, 2, 3)]
     assert min(balances) > 150_000
+
+
+def test_current_accounts_never_overrun_their_arranged_overdraft() -> None:
+    lowest = []
+    for number in range(4, 300):
+        rows = generate_customer(number, 7, AS_OF)
+        current = next(a for a in rows.accounts if a["kind"] == "current")
+        lowest.append(min(t["balance_after_minor"] + current["overdraft_limit_minor"] for t in rows.transactions
+                          if t["account_id"] == current["id"]))
+    assert min(lowest) >= 0

@@ -16,15 +16,22 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
+
+
 def _positive(text: str) -> int:
-    value = int(text)
+    value = _whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
 
 
 def _months(text: str) -> int:
-    value = int(text)
+    value = _whole_number(text)
     # Fewer than three months leaves no room for a trip or an unusual purchase; past four years a
     # customer outgrows the block of transaction ids the generator reserves for them.
     if not 3 <= value <= 48:
@@ -33,7 +40,10 @@ def _months(text: str) -> int:
 
 
 def _rate(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from exc
     if not 0 <= value <= 1:
         raise argparse.ArgumentTypeError("must be between 0 and 1")
     return value
@@ -69,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     seed = commands.add_parser("seed", help="generate the synthetic demo bank")
     seed.add_argument("--customers", type=_positive, default=settings.seed_customers, help="how many customers")
-    seed.add_argument("--seed", type=int, default=settings.seed, help="random seed: same seed, same bank")
+    seed.add_argument("--seed", type=_whole_number, default=settings.seed, help="random seed: same seed, same bank")
     seed.add_argument("--as-of", type=_date, default=datetime.now(timezone.utc).date(), help="last day of history")
     seed.add_argument("--months", type=_months, default=13, help="months of history")
     seed.add_argument("--unusual-rate", type=_rate, default=0.015,

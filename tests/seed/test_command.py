@@ -58,3 +58,8 @@ def test_an_unusable_database_url_gets_a_message_not_a_traceback() -> None:
 def test_more_months_than_the_generator_supports_are_refused() -> None:
     result = _run("seed", "--months", "120", "--database-url", "sqlite:///unused.db")
     assert (result.returncode, "between 3 and 48" in result.stderr) == (2, True)
+
+
+def test_a_customer_count_that_is_not_a_number_is_refused_with_a_message() -> None:
+    result = _run("seed", "--customers", "lots", "--database-url", "sqlite:///unused.db")
+    assert (result.returncode, "not a whole number: 'lots'" in result.stderr) == (2, True)

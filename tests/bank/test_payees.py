@@ -49,3 +49,35 @@ def test_another_customers_payees_are_never_matched(session: Session, bank) -> N
                       account_number="38888888", created_at=AS_OF))
     session.commit()
     assert match_payee(session, bank.customer.id, "Grandad").payee is None
+
+
+def _add(session: Session, bank, name: str) -> None:
+    session.add(Payee(customer_id=bank.customer.id, name=name, sort_code="20-00-00", account_number="37777777",
+                      created_at=AS_OF))
+    session.commit()
+
+
+def test_an_initial_that_fits_two_payees_offers_both(session: Session, bank) -> None:
+    _add(session, bank, "Jim Wilson")
+    found = match_payee(session, bank.customer.id, "J Wilson")
+    assert {p.name for p in found.candidates} == {"James Wilson", "Jim Wilson"}
+
+
+def test_a_near_miss_is_offered_rather_than_assumed(session: Session, bank) -> None:
+    found = match_payee(session, bank.customer.id, "mom")
+    assert (found.payee, [p.name for p in found.candidates]) == (None, ["Mum"])
+
+
+def test_a_payee_whose_name_starts_the_same_does_not_take_an_exact_name(session: Session, bank) -> None:
+    _add(session, bank, "Mumford Plumbing")
+    assert match_payee(session, bank.customer.id, "MUM").payee.name == "Mum"
+
+
+def test_an_exact_name_wins_over_a_longer_name_containing_it(session: Session, bank) -> None:
+    _add(session, bank, "Mum Mobile")
+    assert match_payee(session, bank.customer.id, "to my mum").payee.name == "Mum"
+
+
+def test_only_filler_words_match_nobody(session: Session, bank) -> None:
+    found = match_payee(session, bank.customer.id, "to my")
+    assert (found.payee, found.candidates) == (None, [])

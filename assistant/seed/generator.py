@@ -181,12 +181,15 @@ def _pay_bills(rows: CustomerRows, bills: list[Bill], number: int, account_ids: 
     """Each bill's payments over the history, and its RecurringPayment row with the next date after as_of."""
     events: list[Event] = []
     for index, bill in enumerate(bills):
+        saving = bill.category == "transfer"
+        # Money between the customer's own accounts is not spending; the bank's spending summary knows it so.
+        category = "internal_transfer" if saving else bill.category
         for day in bill.due_dates(start, as_of):
             amount = pence(bill.amount_in(day.month))
-            events.append(Event(at(day, 5), bill.account, -amount, bill.merchant, bill.category, bill.channel,
+            events.append(Event(at(day, 5), bill.account, -amount, bill.merchant, category, bill.channel,
                                 description=bill.description, card="debit" if bill.kind == "subscription" else None))
-            if bill.category == "transfer":  # a saving: the same money arrives in the savings account
-                events.append(Event(at(day, 5), "savings", amount, f"From {current_name}", "transfer",
+            if saving:  # the same money arrives in the savings account
+                events.append(Event(at(day, 5), "savings", amount, f"From {current_name}", category,
                                     "standing_order"))
         next_date = bill.next_date(as_of)
         rows.recurring.append({

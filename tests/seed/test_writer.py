@@ -22,6 +22,9 @@ from assistant.bank.models import (
     Transaction,
     UnusualPurchaseLabel,
 )
+from assistant.bank.money import from_minor
+from assistant.bank.periods import Period
+from assistant.bank.spending import spending_by_category
 from assistant.db import create_schema, make_engine
 from assistant.seed.writer import BankAlreadySeeded, seed_bank
 from tests.seed.helpers import bank_digest
@@ -133,3 +136,16 @@ def test_seeding_a_seeded_bank_is_refused_and_changes_nothing(sqlite_engine: Eng
     with pytest.raises(BankAlreadySeeded):
         seed_bank(sqlite_engine, customers=2, seed=8, as_of=AS_OF, progress=False)
     assert bank_digest(sqlite_engine) == before
+
+
+def test_money_moved_to_the_customers_own_accounts_is_not_counted_as_spending(small_bank: Engine) -> None:
+    october = Period(datetime(2026, 10, 1, tzinfo=timezone.utc), datetime(2026, 11, 1, tzinfo=timezone.utc),
+                     "October 2026")
+    with Session(small_bank) as db:
+        summary = spending_by_category(db, 1, october)
+        paid_out = db.exec(select(Transaction).where(
+            Transaction.customer_id == 1, Transaction.amount_minor < 0,
+            Transaction.booked_at >= october.start, Transaction.booked_at < october.end)).all()
+    own_moves = sum(-t.amount_minor for t in paid_out if t.merchant in {"Easy Access Saver", "Lumen credit card"})
+    spent = sum(-t.amount_minor for t in paid_out) - own_moves
+    assert (own_moves > 0, summary.total) == (True, from_minor(spent))

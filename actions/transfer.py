@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+import uuid
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -13,17 +14,24 @@ from rasa_sdk.types import DomainDict
 
 from actions.db import session
 from actions.identity import SIGN_IN_AGAIN, CustomerAction, UnverifiedConversation, customer_id
-from assistant.bank.accounts import AccountNotFound, find_account, list_accounts
 from assistant.bank.amounts import parse_amount
 from assistant.bank.models import AccountKind
 from assistant.bank.money import format_money
 from assistant.bank.payees import list_payees, match_payee
-from assistant.bank.transfers import TransferRefused, execute_transfer, quote_transfer
+from assistant.bank.transfers import (
+    TransferRefused,
+    execute_transfer,
+    find_source_account,
+    quote_transfer,
+    source_accounts,
+)
 from assistant.db import utcnow
 
-YES_NO = [{"title": "Yes, send it", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+YES_NO = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
 TRANSFER_SLOTS = ("transfer_amount", "transfer_payee", "transfer_payee_id", "transfer_source_account",
                   "transfer_source_account_id", "requested_slot")
+MISSING_DETAILS = ("I'm missing some details of the transfer, so no money has moved. "
+                   "Tell me how much, to whom and from which account, and we'll start again.")
 
 
 def clear_transfer() -> list[dict[str, Any]]:
@@ -33,6 +41,28 @@ def clear_transfer() -> list[dict[str, Any]]:
 
 def _inform(entity: str, value: str) -> str:
     return "/inform" + json.dumps({entity: value})
+
+
+def _text(value: Any) -> str:
+    """A slot value as text; when the message named several, the first one."""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return "" if value is None else str(value)
+
+
+def _pending(tracker: Tracker) -> tuple[Decimal, int, int] | None:
+    """The amount, payee id and source account id the form collected, or None if any is missing or malformed.
+
+    The ids are only pointers: the services check again that both belong to the verified customer.
+    """
+    amount, payee_id, source_id = (tracker.get_slot("transfer_amount"), tracker.get_slot("transfer_payee_id"),
+                                   tracker.get_slot("transfer_source_account_id"))
+    if amount is None or payee_id is None or source_id is None:
+        return None
+    try:
+        return Decimal(str(amount)), int(payee_id), int(source_id)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
 
 
 class ValidateTransferForm(FormValidationAction):
@@ -45,7 +75,7 @@ class ValidateTransferForm(FormValidationAction):
                                  domain: DomainDict) -> dict[str, Any]:
         """A positive amount of pounds with at most two decimal places."""
         try:
-            amount = parse_amount(str(value))
+            amount = parse_amount(_text(value))
         except ValueError as problem:
             dispatcher.utter_message(text=str(problem))
             return {"transfer_amount": None}
@@ -54,50 +84,56 @@ class ValidateTransferForm(FormValidationAction):
     def validate_transfer_payee(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> dict[str, Any]:
         """One of the customer's saved payees; buttons when the name fits several."""
+        nobody = {"transfer_payee": None, "transfer_payee_id": None}
         try:
             customer = customer_id(tracker)
         except UnverifiedConversation:
             dispatcher.utter_message(text=SIGN_IN_AGAIN)
-            return {"transfer_payee": None, "transfer_payee_id": None}
+            return nobody
+        typed = _text(value)
         with session() as db:
-            found = match_payee(db, customer, str(value))
+            found = match_payee(db, customer, typed)
             if found.is_confident:
                 return {"transfer_payee": found.payee.name, "transfer_payee_id": found.payee.id}
             if found.candidates:
+                question = ("Did you mean this payee?" if len(found.candidates) == 1
+                            else "Which of your payees do you mean?")
                 dispatcher.utter_message(
-                    text="Which payee do you mean?",
+                    text=question,
                     buttons=[{"title": p.name, "payload": _inform("payee", p.name)} for p in found.candidates],
                 )
-            else:
-                names = [p.name for p in list_payees(db, customer)]
-                dispatcher.utter_message(
-                    text=f"I couldn't find {value!r} among your saved payees"
-                    + (f" ({', '.join(names)})." if names else ". You don't have any saved payees yet.")
-                    + " New payees can be added in the app.")
-        return {"transfer_payee": None, "transfer_payee_id": None}
+                return nobody
+            names = [p.name for p in list_payees(db, customer)]
+        if names:
+            dispatcher.utter_message(text=f"I couldn't find \"{typed}\" among your saved payees. "
+                                          f"Your payees are: {', '.join(names)}. New payees can be added in the app.")
+        else:
+            dispatcher.utter_message(text="You don't have any saved payees yet. New payees can be added in the app.")
+        return nobody
 
     def validate_transfer_source_account(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                          domain: DomainDict) -> dict[str, Any]:
-        """The customer's current or savings account the money comes from."""
+        """The customer's current or savings account the money comes from; buttons for theirs when unclear."""
+        unclear = {"transfer_source_account": None, "transfer_source_account_id": None}
         try:
             customer = customer_id(tracker)
         except UnverifiedConversation:
             dispatcher.utter_message(text=SIGN_IN_AGAIN)
-            return {"transfer_source_account": None, "transfer_source_account_id": None}
+            return unclear
         with session() as db:
-            try:
-                account = find_account(db, customer, str(value))
-                if AccountKind(account.kind) == AccountKind.credit_card:
-                    raise AccountNotFound("credit card")
-            except AccountNotFound:
-                options = [a for a in list_accounts(db, customer) if AccountKind(a.kind) != AccountKind.credit_card]
-                dispatcher.utter_message(
-                    text="Transfers can come from your current or savings account. Which one?",
-                    buttons=[{"title": a.name, "payload": _inform("account_type", AccountKind(a.kind).value)}
-                             for a in options],
-                )
-                return {"transfer_source_account": None, "transfer_source_account_id": None}
-            return {"transfer_source_account": account.name, "transfer_source_account_id": account.id}
+            account = find_source_account(db, customer, _text(value))
+            if account is not None:
+                return {"transfer_source_account": account.name, "transfer_source_account_id": account.id}
+            options = source_accounts(db, customer)
+            kinds = [AccountKind(a.kind).value for a in options]
+            # A kind names one account only when the customer has one of that kind; otherwise the name does.
+            buttons = [{"title": a.name, "payload": _inform("account_type", kind if kinds.count(kind) == 1 else a.name)}
+                       for a, kind in zip(options, kinds)]
+        if buttons:
+            dispatcher.utter_message(text="Transfers can come from your current or savings accounts:", buttons=buttons)
+        else:
+            dispatcher.utter_message(text="You don't have a current or savings account to send money from.")
+        return unclear
 
 
 class ActionAskTransferConfirmation(CustomerAction):
@@ -111,15 +147,14 @@ class ActionAskTransferConfirmation(CustomerAction):
 
     async def run_for_customer(self, customer: int, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: dict[str, Any]) -> list[dict[str, Any]]:
-        amount, payee_id, source_id = (tracker.get_slot("transfer_amount"), tracker.get_slot("transfer_payee_id"),
-                                       tracker.get_slot("transfer_source_account_id"))
-        if not (amount and payee_id and source_id):
-            dispatcher.utter_message(text="I'm missing some details of the transfer. Let's start again: "
-                                          "tell me how much, to whom and from which account.")
+        pending = _pending(tracker)
+        if pending is None:
+            dispatcher.utter_message(text=MISSING_DETAILS)
             return clear_transfer()
+        amount, payee_id, source_id = pending
         with session() as db:
             try:
-                quote = quote_transfer(db, customer, int(source_id), int(payee_id), Decimal(amount), utcnow())
+                quote = quote_transfer(db, customer, source_id, payee_id, amount, utcnow())
             except TransferRefused as refused:
                 dispatcher.utter_message(text=f"I can't send that: {refused} No money has moved.")
                 return clear_transfer()
@@ -130,12 +165,16 @@ class ActionAskTransferConfirmation(CustomerAction):
         return []
 
 
-def _confirming_message_id(tracker: Tracker) -> str:
-    """The id Rasa gave the customer's latest message (its timestamp if a channel sent none)."""
+def confirming_message_id(tracker: Tracker) -> str:
+    """The id Rasa gave the customer's latest message, which makes a redelivered "yes" the same transfer."""
     if tracker.latest_message.get("message_id"):
         return str(tracker.latest_message["message_id"])
     user_events = [e for e in tracker.events if e.get("event") == "user"]
-    return str(user_events[-1].get("timestamp")) if user_events else "unknown"
+    if user_events and (user_events[-1].get("message_id") or user_events[-1].get("timestamp")):
+        return str(user_events[-1].get("message_id") or user_events[-1]["timestamp"])
+    # Without any id a fixed key would turn every later transfer into a "repeat" of the first; a fresh one
+    # cannot merge two different confirmations.
+    return f"unidentified-{uuid.uuid4()}"
 
 
 class ActionExecuteTransfer(CustomerAction):
@@ -149,22 +188,21 @@ class ActionExecuteTransfer(CustomerAction):
 
     async def run_for_customer(self, customer: int, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: dict[str, Any]) -> list[dict[str, Any]]:
-        amount, payee_id, source_id = (tracker.get_slot("transfer_amount"), tracker.get_slot("transfer_payee_id"),
-                                       tracker.get_slot("transfer_source_account_id"))
-        if not (amount and payee_id and source_id):
+        pending = _pending(tracker)
+        if pending is None:
             dispatcher.utter_message(text="There's no transfer waiting for your confirmation, so no money has moved.")
             return clear_transfer()
-        # The confirming message's id makes a redelivered "yes" the same transfer, not a second one.
-        key = f"{tracker.sender_id}:{_confirming_message_id(tracker)}"
+        amount, payee_id, source_id = pending
+        key = f"{tracker.sender_id}:{confirming_message_id(tracker)}"
         try:
             with session() as db:
-                done = execute_transfer(db, customer, key, int(source_id), int(payee_id), Decimal(amount), utcnow())
+                done = execute_transfer(db, customer, key, source_id, payee_id, amount, utcnow())
         except TransferRefused as refused:
             dispatcher.utter_message(text=f"I couldn't send that: {refused} No money has moved.")
             return clear_transfer()
         dispatcher.utter_message(
-            text=f"Done. {format_money(done.amount, done.currency)} has gone to {done.payee_name}. "
-                 f"Your {done.source_name} balance is now {format_money(done.source_balance, done.currency)}."
+            text=f"Done. {format_money(done.amount, done.currency)} has gone to {done.payee_name} from your "
+                 f"{done.source_name}. Its balance is now {format_money(done.source_balance, done.currency)}."
         )
         return clear_transfer()
 

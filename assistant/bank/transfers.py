@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from decimal import Decimal
 
+from rapidfuzz import fuzz, utils
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from assistant.bank import audit
-from assistant.bank.accounts import available_minor
+from assistant.bank.accounts import AccountNotFound, available_minor, kind_from_text, list_accounts
 from assistant.bank.models import Account, AccountKind, Customer, Payee, Transaction, Transfer
 from assistant.bank.money import format_money, from_minor, to_minor
 
 _SOURCE_KINDS = {AccountKind.current, AccountKind.savings}
+_ACCOUNT_FILLER = re.compile(r"\b(?:from|out of|my|the|please|use)\b", re.IGNORECASE)
+_NAME_CONFIDENT = 85
 # Legs between a customer's own accounts carry this category so spending summaries leave them out.
 INTERNAL_CATEGORY = "internal_transfer"
 EXTERNAL_CATEGORY = "transfer"
@@ -49,6 +53,31 @@ class TransferResult:
     source_balance: Decimal
     currency: str
     repeated: bool
+
+
+def source_accounts(session: Session, customer_id: int) -> list[Account]:
+    """The customer's accounts a transfer can come from (current and savings), current first."""
+    return [a for a in list_accounts(session, customer_id) if AccountKind(a.kind) in _SOURCE_KINDS]
+
+
+def find_source_account(session: Session, customer_id: int, text: str) -> Account | None:
+    """The source account a customer named ("savings", "my current account", "Easy Access"), or None if unclear."""
+    wanted = " ".join(_ACCOUNT_FILLER.sub(" ", text or "").split())
+    options = source_accounts(session, customer_id)
+    if not utils.default_process(wanted):
+        return None
+    named = [a for a in options if utils.default_process(a.name) == utils.default_process(wanted)]
+    if len(named) == 1:
+        return named[0]
+    try:
+        kind = kind_from_text(wanted)
+    except AccountNotFound:
+        scored = sorted(((fuzz.token_set_ratio(wanted, a.name, processor=utils.default_process), a) for a in options),
+                        key=lambda item: -item[0])
+        close = [account for score, account in scored if score >= _NAME_CONFIDENT]
+        return close[0] if len(close) == 1 else None
+    of_kind = [a for a in options if AccountKind(a.kind) == kind]
+    return of_kind[0] if len(of_kind) == 1 else None
 
 
 def _amount_minor(amount: Decimal) -> int:

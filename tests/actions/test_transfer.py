@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -12,9 +13,9 @@ from actions.transfer import (
     ActionExecuteTransfer,
     ValidateTransferForm,
 )
-from assistant.bank.models import Account, Transfer
+from assistant.bank.models import Account, Payee, Transfer
 from tests.actions.conftest import make_tracker, run_action
-from tests.builders import CustomerRecords, build_customer
+from tests.builders import AS_OF, CustomerRecords, build_customer
 
 
 def _slots(events: list[dict]) -> dict:
@@ -24,6 +25,20 @@ def _slots(events: list[dict]) -> dict:
 def _ready(records: CustomerRecords, amount: str = "25.00") -> dict:
     return {"transfer_amount": amount, "transfer_payee": "Mum", "transfer_payee_id": records.payees["Mum"].id,
             "transfer_source_account": records.current.name, "transfer_source_account_id": records.current.id}
+
+
+def _add_payee(engine: Engine, records: CustomerRecords, name: str, account_id: int | None = None) -> int:
+    with Session(engine) as db:
+        payee = Payee(customer_id=records.customer.id, name=name, sort_code="04-00-75", account_number="36666666",
+                      account_id=account_id, created_at=AS_OF)
+        db.add(payee)
+        db.commit()
+        return payee.id
+
+
+def _transfer_count(engine: Engine) -> int:
+    with Session(engine) as db:
+        return len(db.exec(select(Transfer)).all())
 
 
 def _balance(engine: Engine, account_id: int) -> int:
@@ -111,3 +126,82 @@ async def test_an_unsigned_conversation_moves_no_money(records: CustomerRecords,
 async def test_cancelling_clears_the_transfer_and_says_nothing_moved(records: CustomerRecords) -> None:
     messages, events = await run_action(ActionCancelTransfer(), make_tracker(records.customer.id, slots=_ready(records)))
     assert ("No money has moved" in messages[0]["text"], set(_slots(events).values())) == (True, {None})
+
+
+def test_the_form_explains_an_amount_it_cannot_read(records: CustomerRecords) -> None:
+    dispatcher = CollectingDispatcher()
+    result = ValidateTransferForm().validate_transfer_amount("fifty", dispatcher, make_tracker(records.customer.id), {})
+    assert (result, "Try something like" in dispatcher.messages[0]["text"]) == ({"transfer_amount": None}, True)
+
+
+def test_the_form_offers_a_button_per_payee_when_the_name_fits_several(records: CustomerRecords,
+                                                                       action_db: Engine) -> None:
+    _add_payee(action_db, records, "James Walker")
+    dispatcher = CollectingDispatcher()
+    result = ValidateTransferForm().validate_transfer_payee("james", dispatcher, make_tracker(records.customer.id), {})
+    payloads = sorted(b["payload"] for b in dispatcher.messages[0]["buttons"])
+    assert (result["transfer_payee_id"], payloads) == (
+        None, ['/inform{"payee": "James Walker"}', '/inform{"payee": "James Wilson"}'])
+
+
+def test_the_form_asks_an_unsigned_conversation_to_sign_in_before_looking_up_payees(records: CustomerRecords) -> None:
+    dispatcher = CollectingDispatcher()
+    result = ValidateTransferForm().validate_transfer_payee(
+        "mum", dispatcher, make_tracker(None, sender_id=f"cust-{records.customer.id}-forged"), {})
+    assert (result["transfer_payee_id"], "sign in" in dispatcher.messages[0]["text"]) == (None, True)
+
+
+@pytest.mark.parametrize("typed, which", [("savings", "savings"), ("my current account", "current"),
+                                          ("easy access", "savings"), ("Everyday Current Account", "current")])
+def test_the_form_finds_the_source_account_the_customer_named(records: CustomerRecords, typed: str,
+                                                              which: str) -> None:
+    result = ValidateTransferForm().validate_transfer_source_account(typed, CollectingDispatcher(),
+                                                                     make_tracker(records.customer.id), {})
+    assert result["transfer_source_account_id"] == getattr(records, which).id
+
+
+async def test_confirmation_refuses_another_customers_payee_and_clears_the_form(records: CustomerRecords,
+                                                                               action_db: Engine) -> None:
+    with Session(action_db, expire_on_commit=False) as db:
+        other = build_customer(db, number=2)
+    slots = {**_ready(records), "transfer_payee_id": other.payees["Mum"].id}
+    messages, events = await run_action(ActionAskTransferConfirmation(), make_tracker(records.customer.id, slots=slots))
+    assert ("payee" in messages[0]["text"], _slots(events)["transfer_payee_id"]) == (True, None)
+
+
+async def test_a_confirmed_transfer_to_own_savings_moves_money_on_both_sides(records: CustomerRecords,
+                                                                            action_db: Engine) -> None:
+    payee_id = _add_payee(action_db, records, "Easy Access Saver", account_id=records.savings.id)
+    slots = {**_ready(records, "100.00"), "transfer_payee": "Easy Access Saver", "transfer_payee_id": payee_id}
+    await run_action(ActionExecuteTransfer(), make_tracker(records.customer.id, slots=slots, intent="affirm"))
+    assert (_balance(action_db, records.current.id), _balance(action_db, records.savings.id)) == (235_067, 1_210_000)
+
+
+async def test_two_separate_confirmations_are_two_transfers(records: CustomerRecords, action_db: Engine) -> None:
+    for message_id in ("yes-1", "yes-2"):
+        await run_action(ActionExecuteTransfer(), make_tracker(records.customer.id, slots=_ready(records),
+                                                               intent="affirm", message_id=message_id))
+    assert (_transfer_count(action_db), _balance(action_db, records.current.id)) == (2, 240_067)
+
+
+async def test_a_malformed_amount_slot_moves_nothing_and_says_so(records: CustomerRecords, action_db: Engine) -> None:
+    messages, events = await run_action(ActionExecuteTransfer(),
+                                        make_tracker(records.customer.id, slots=_ready(records, "lots")))
+    assert ("no money has moved" in messages[0]["text"], _transfer_count(action_db),
+            _slots(events)["transfer_amount"]) == (True, 0, None)
+
+
+async def test_an_unaffordable_transfer_is_refused_at_execution_and_moves_nothing(records: CustomerRecords,
+                                                                                action_db: Engine) -> None:
+    messages, _ = await run_action(ActionExecuteTransfer(),
+                                   make_tracker(records.customer.id, slots=_ready(records, "5000.00")))
+    assert ("enough" in messages[0]["text"], _balance(action_db, records.current.id)) == (True, 245_067)
+
+
+async def test_the_idempotency_key_is_the_conversation_and_the_confirming_message(records: CustomerRecords,
+                                                                                  action_db: Engine) -> None:
+    tracker = make_tracker(records.customer.id, slots=_ready(records), intent="affirm", message_id="yes-42")
+    await run_action(ActionExecuteTransfer(), tracker)
+    with Session(action_db) as db:
+        transfer = db.exec(select(Transfer)).one()
+    assert transfer.idempotency_key == f"{tracker.sender_id}:yes-42"

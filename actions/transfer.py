@@ -158,10 +158,9 @@ class ActionAskTransferConfirmation(CustomerAction):
             except TransferRefused as refused:
                 dispatcher.utter_message(text=f"I can't send that: {refused} No money has moved.")
                 return clear_transfer()
-        dispatcher.utter_message(
-            text=f"Send {format_money(quote.amount, quote.currency)} to {quote.payee_name} from your {quote.source_name}?",
-            buttons=YES_NO,
-        )
+        amount_text = format_money(quote.amount, quote.currency)
+        dispatcher.utter_message(text=f"Send {amount_text} to {quote.payee_name} from your {quote.source_name}?",
+                                 buttons=YES_NO)
         return []
 
 

@@ -71,7 +71,8 @@ def test_an_executed_transfer_is_audited(session: Session) -> None:
                             Decimal("10"), NOW)
     session.commit()
     [entry] = entries_for(session, "transfer", done.transfer_id)
-    assert (entry.actor, entry.action, entry.details["amount_minor"]) == (f"customer:{records.customer.id}", "transfer.executed", 1_000)
+    assert (entry.actor, entry.action, entry.details["amount_minor"]) == (
+        f"customer:{records.customer.id}", "transfer.executed", 1_000)
 
 
 @pytest.mark.parametrize("amount, reason", [

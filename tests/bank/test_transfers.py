@@ -293,3 +293,34 @@ def test_a_kind_the_customer_holds_twice_is_unclear(session: Session) -> None:
                         opened_at=AS_OF))
     session.commit()
     assert find_source_account(session, records.customer.id, "savings") is None
+
+
+def test_concurrent_transfers_from_two_accounts_cannot_pass_the_daily_limit_together(postgres_engine: Engine) -> None:
+    with Session(postgres_engine, expire_on_commit=False) as setup:
+        records = build_customer(setup)
+        records.customer.daily_transfer_limit_minor = 10_000
+        setup.add(records.customer)
+        setup.commit()
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def send(source: int) -> None:
+        with Session(postgres_engine) as db:
+            barrier.wait()
+            try:
+                execute_transfer(db, records.customer.id, f"from-{source}", source, records.payees["Mum"].id,
+                                 Decimal("60"), NOW)
+                db.commit()
+                outcomes.append("sent")
+            except TransferRefused:
+                db.rollback()
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=send, args=(source,)) for source in (records.current.id, records.savings.id)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with Session(postgres_engine) as check:
+        sent = sum(t.amount_minor for t in check.exec(select(Transfer)).all())
+    assert (sorted(outcomes), sent) == (["refused", "sent"], 6_000)

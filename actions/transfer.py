@@ -145,7 +145,7 @@ class ValidateTransferForm(FormValidationAction):
             buttons = [{"title": a.name, "payload": _inform("account_type", kind if kinds.count(kind) == 1 else a.name)}
                        for a, kind in zip(options, kinds)]
         if buttons:
-            dispatcher.utter_message(text="You can send it from:", buttons=buttons)
+            dispatcher.utter_message(text="Transfers can come from your current or savings accounts:", buttons=buttons)
         else:
             dispatcher.utter_message(text="You don't have a current or savings account to send money from.")
         return unclear

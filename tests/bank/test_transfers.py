@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from assistant.bank.audit import entries_for
 from assistant.bank.models import Account, Payee, Transaction, Transfer
-from assistant.bank.transfers import TransferRefused, execute_transfer, find_source_account, quote_transfer
+from assistant.bank.transfers import TransferRefused, execute_transfer, quote_transfer
 from tests.builders import AS_OF, build_customer
 
 NOW = AS_OF + timedelta(hours=1)
@@ -271,24 +271,3 @@ def test_opposite_transfers_between_own_accounts_at_once_both_complete(postgres_
         balances = (check.get(Account, records.current.id).balance_minor,
                     check.get(Account, records.savings.id).balance_minor)
     assert (sorted(outcomes), balances) == (["down", "up"], (245_067, 1_200_000))
-
-
-@pytest.mark.parametrize("typed, which", [("savings", "savings"), ("from my current account", "current"),
-                                          ("easy access", "savings"), ("EVERYDAY CURRENT ACCOUNT", "current")])
-def test_the_source_account_is_found_by_kind_or_name(session: Session, typed: str, which: str) -> None:
-    records = build_customer(session)
-    assert find_source_account(session, records.customer.id, typed).id == getattr(records, which).id
-
-
-@pytest.mark.parametrize("typed", ["credit card", "Cashback Credit Card", "piggy bank", ""])
-def test_a_credit_card_or_an_unknown_name_is_not_a_source_account(session: Session, typed: str) -> None:
-    records = build_customer(session)
-    assert find_source_account(session, records.customer.id, typed) is None
-
-
-def test_a_kind_the_customer_holds_twice_is_unclear(session: Session) -> None:
-    records = build_customer(session)
-    session.add(Account(customer_id=records.customer.id, kind="savings", name="Rainy Day Saver", number="99990001",
-                        opened_at=AS_OF))
-    session.commit()
-    assert find_source_account(session, records.customer.id, "savings") is None

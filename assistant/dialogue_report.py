@@ -1,6 +1,6 @@
 """Reads `rasa test` results and fails the build when intent F1 or the test stories fall short.
 
-Usage: python -m assistant.dialogue_report results/dialogue [--min-f1 0.85]
+Usage: python -m assistant.dialogue_report results/dialogue [--min-f1 0.85] [--model models/assistant.tar.gz]
 """
 
 from __future__ import annotations
@@ -11,8 +11,16 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+INTENT_REPORT = "intent_report.json"
+STORY_REPORT = "story_report.json"
+FAILED_STORIES = "failed_test_stories.yml"
 _SUMMARY_KEYS = {"accuracy", "macro avg", "weighted avg", "micro avg"}
+# What Rasa writes into failed_test_stories.yml when every test story passed.
 _NO_FAILURES = "None of the test stories failed"
+
+
+class ResultsUnreadable(Exception):
+    """The results folder lacks a report or holds one that is not what `rasa test` writes."""
 
 
 @dataclass(frozen=True)
@@ -21,33 +29,98 @@ class DialogueScores:
 
     weighted_f1: float
     per_intent_f1: dict[str, float]
-    failed_stories: int
-    story_action_accuracy: float | None
+    stories_total: int | None
+    stories_failed: int
+
+    @property
+    def story_accuracy(self) -> float | None:
+        """Share of test stories in which every action and intent was predicted right."""
+        if not self.stories_total:
+            return None
+        return (self.stories_total - self.stories_failed) / self.stories_total
 
 
-def _failed_story_count(text: str) -> int:
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as missing:
+        raise ResultsUnreadable(f"{path} is missing") from missing
+    except json.JSONDecodeError as broken:
+        raise ResultsUnreadable(f"{path} is not valid JSON ({broken})") from broken
+    if not isinstance(data, dict):
+        raise ResultsUnreadable(f"{path} does not hold a report object")
+    return data
+
+
+def _intent_scores(results: Path) -> tuple[float, dict[str, float]]:
+    report = _read_json(results / INTENT_REPORT)
+    try:
+        weighted = float(report["weighted avg"]["f1-score"])
+        per_intent = {name: float(row["f1-score"]) for name, row in report.items() if name not in _SUMMARY_KEYS}
+    except (KeyError, TypeError, ValueError) as odd:
+        raise ResultsUnreadable(f"{results / INTENT_REPORT} has no F1 scores where expected ({odd!r})") from odd
+    # Lowest first, ties by name, so the weakest intents lead the list.
+    return weighted, dict(sorted(per_intent.items(), key=lambda item: (item[1], item[0])))
+
+
+def _failed_stories_in(text: str) -> int:
     if _NO_FAILURES in text:
         return 0
     return sum(1 for line in text.splitlines() if line.lstrip().startswith("- story:"))
 
 
+def _story_outcome(results: Path) -> tuple[int | None, int]:
+    """(stories tested, stories failed) from the story report and the failed-stories file, whichever exist."""
+    report_path, failed_path = results / STORY_REPORT, results / FAILED_STORIES
+    if not report_path.exists() and not failed_path.exists():
+        raise ResultsUnreadable(f"neither {report_path} nor {failed_path} exists: were the test stories run?")
+    total, failed = None, 0
+    if report_path.exists():
+        conversations = _read_json(report_path).get("conversation_accuracy")
+        if isinstance(conversations, dict) and "total" in conversations:
+            total = int(conversations["total"])
+            failed = total - int(conversations.get("correct", 0))
+    if failed_path.exists():
+        failed = max(failed, _failed_stories_in(failed_path.read_text(encoding="utf-8")))
+    return total, failed
+
+
 def read_scores(results: Path) -> DialogueScores:
-    """Scores from a `rasa test --out results` folder; FileNotFoundError names what is missing."""
-    intents = json.loads((results / "intent_report.json").read_text())
-    per_intent = {name: float(row["f1-score"]) for name, row in intents.items() if name not in _SUMMARY_KEYS}
-    failed_file = results / "failed_test_stories.yml"
-    if not failed_file.exists():
-        raise FileNotFoundError(f"{failed_file} is missing: were the test stories run?")
-    story_report = results / "story_report.json"
-    accuracy = None
-    if story_report.exists():
-        accuracy = json.loads(story_report.read_text()).get("accuracy")
-    return DialogueScores(
-        weighted_f1=float(intents["weighted avg"]["f1-score"]),
-        per_intent_f1=dict(sorted(per_intent.items(), key=lambda item: item[1])),
-        failed_stories=_failed_story_count(failed_file.read_text()),
-        story_action_accuracy=None if accuracy is None else float(accuracy),
-    )
+    """Scores from a `rasa test --out results` folder; ResultsUnreadable says what is missing or wrong."""
+    weighted, per_intent = _intent_scores(results)
+    total, failed = _story_outcome(results)
+    return DialogueScores(weighted_f1=weighted, per_intent_f1=per_intent, stories_total=total,
+                          stories_failed=failed)
+
+
+def _stale_against(results: Path, model: Path) -> bool:
+    """True when the reports predate the model: `rasa test` stops without writing them when a story fails."""
+    reports = [results / name for name in (INTENT_REPORT, STORY_REPORT, FAILED_STORIES) if (results / name).exists()]
+    return model.exists() and any(report.stat().st_mtime < model.stat().st_mtime for report in reports)
+
+
+def render(scores: DialogueScores) -> str:
+    """The scores as the lines the command prints."""
+    lines = [f"intent F1 (weighted, NLU test set): {scores.weighted_f1:.3f}", "intent F1, lowest first:"]
+    width = max((len(name) for name in scores.per_intent_f1), default=0)
+    lines += [f"  {name:<{width}}  {f1:.3f}" for name, f1 in scores.per_intent_f1.items()]
+    if scores.story_accuracy is None:
+        lines.append(f"test stories: {scores.stories_failed} failed (story report has no story count)")
+    else:
+        passed = scores.stories_total - scores.stories_failed
+        lines.append(f"test stories: {passed}/{scores.stories_total} passed "
+                     f"(story accuracy {scores.story_accuracy:.3f}), {scores.stories_failed} failed")
+    return "\n".join(lines)
+
+
+def problems_with(scores: DialogueScores, min_f1: float, results: Path) -> list[str]:
+    """Why the results fall short; empty when they are good enough."""
+    problems = []
+    if scores.weighted_f1 < min_f1:
+        problems.append(f"weighted intent F1 {scores.weighted_f1:.3f} is below {min_f1}")
+    if scores.stories_failed:
+        problems.append(f"{scores.stories_failed} test stories failed (see {results / FAILED_STORIES})")
+    return problems
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,21 +128,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results", type=Path, help="the folder given to `rasa test --out`")
     parser.add_argument("--min-f1", type=float, default=0.85, help="lowest acceptable weighted intent F1")
+    parser.add_argument("--model", type=Path, help="the tested model; results older than it are refused as stale")
     args = parser.parse_args(argv)
     try:
         scores = read_scores(args.results)
-    except (FileNotFoundError, KeyError, json.JSONDecodeError) as problem:
+    except ResultsUnreadable as problem:
         print(f"dialogue report: cannot read results in {args.results}: {problem}", file=sys.stderr)
         return 1
-    print(f"intent F1 (weighted, NLU test set): {scores.weighted_f1:.3f}")
-    print("lowest intents: " + ", ".join(f"{name} {f1:.2f}" for name, f1 in list(scores.per_intent_f1.items())[:5]))
-    if scores.story_action_accuracy is not None:
-        print(f"test stories: action accuracy {scores.story_action_accuracy:.3f}, failed stories {scores.failed_stories}")
-    problems = []
-    if scores.weighted_f1 < args.min_f1:
-        problems.append(f"weighted intent F1 {scores.weighted_f1:.3f} is below {args.min_f1}")
-    if scores.failed_stories:
-        problems.append(f"{scores.failed_stories} test stories failed (see {args.results / 'failed_test_stories.yml'})")
+    if args.model is not None and _stale_against(args.results, args.model):
+        print(f"dialogue report: results in {args.results} are older than {args.model}; "
+              "`rasa test` did not finish (with --fail-on-prediction-errors a wrong prediction stops it)",
+              file=sys.stderr)
+        return 1
+    print(render(scores))
+    problems = problems_with(scores, args.min_f1, args.results)
     for problem in problems:
         print(f"FAIL: {problem}", file=sys.stderr)
     return 1 if problems else 0

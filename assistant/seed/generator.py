@@ -64,6 +64,7 @@ def generate_customer(number: int, seed: int, as_of: date, months: int = 13,
     start = as_of - timedelta(days=int(months * 30.44))
     salary = demo.monthly_salary if demo else person.monthly_salary
     salary_day = demo.salary_day if demo else person.salary_day
+    employer, income = (demo.employer, "Salary") if demo else (person.employer, person.income_description)
     has_savings = demo is not None or rng.random() < 0.75
     has_credit_card = demo.has_credit_card if demo else rng.random() < 0.4
     renter = True if demo else person.renter
@@ -116,8 +117,8 @@ def generate_customer(number: int, seed: int, as_of: date, months: int = 13,
     for payday in monthly(salary_day, start, as_of):
         while payday.weekday() >= 5:  # paid on the Friday before a weekend
             payday -= timedelta(days=1)
-        events.append(Event(at(payday, 6), "current", pence(salary), person.employer, "salary", "salary",
-                            description=person.income_description))
+        events.append(Event(at(payday, 6), "current", pence(salary), employer, "salary", "salary",
+                            description=income))
 
     bills = household_bills(rng, salary, renter, landlord, city)
     bills += subscriptions(rng, demo.subscriptions if demo else None)

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from assistant.seed.demo import DEMO_CUSTOMERS
 from assistant.seed.generator import generate_customer
 from assistant.settings import get_settings
 
@@ -179,3 +180,11 @@ def test_current_accounts_never_overrun_their_arranged_overdraft() -> None:
         lowest.append(min(t["balance_after_minor"] + current["overdraft_limit_minor"] for t in rows.transactions
                           if t["account_id"] == current["id"]))
     assert min(lowest) >= 0
+
+
+def test_demo_customers_are_paid_a_salary_by_their_own_employer() -> None:
+    payers = set()
+    for demo in DEMO_CUSTOMERS:
+        payers |= {(t["merchant"], t["description"], t["amount_minor"])
+                   for t in generate_customer(demo.id, 7, AS_OF).transactions if t["category"] == "salary"}
+    assert payers == {(d.employer, "Salary", int(d.monthly_salary * 100)) for d in DEMO_CUSTOMERS}

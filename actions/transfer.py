@@ -11,13 +11,14 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlmodel import Session
 
 from actions.db import session
 from actions.identity import SIGN_IN_AGAIN, CustomerAction, UnverifiedConversation, customer_id
 from assistant.bank.amounts import parse_amount
 from assistant.bank.models import AccountKind
 from assistant.bank.money import format_money
-from assistant.bank.payees import list_payees, match_payee
+from assistant.bank.payees import list_payees, match_payee, payee_of
 from assistant.bank.transfers import (
     TransferRefused,
     execute_transfer,
@@ -63,6 +64,16 @@ def _pending(tracker: Tracker) -> tuple[Decimal, int, int] | None:
         return Decimal(str(amount)), int(payee_id), int(source_id)
     except (InvalidOperation, TypeError, ValueError):
         return None
+
+
+def _destination_account_id(db: Session, customer: int, tracker: Tracker) -> int | None:
+    """The customer's own account the chosen payee stands for, if the payee is one of their accounts."""
+    payee_id = tracker.get_slot("transfer_payee_id")
+    try:
+        payee = payee_of(db, customer, int(payee_id)) if payee_id is not None else None
+    except (TypeError, ValueError):
+        return None
+    return payee.account_id if payee is not None else None
 
 
 class ValidateTransferForm(FormValidationAction):
@@ -122,9 +133,13 @@ class ValidateTransferForm(FormValidationAction):
             return unclear
         with session() as db:
             account = find_source_account(db, customer, _text(value))
-            if account is not None:
+            destination = _destination_account_id(db, customer, tracker)
+            if account is not None and account.id != destination:
                 return {"transfer_source_account": account.name, "transfer_source_account_id": account.id}
-            options = source_accounts(db, customer)
+            if account is not None:
+                dispatcher.utter_message(text=f"The money is going to your {account.name}, "
+                                              "so it has to come from another account.")
+            options = [a for a in source_accounts(db, customer) if a.id != destination]
             kinds = [AccountKind(a.kind).value for a in options]
             # A kind names one account only when the customer has one of that kind; otherwise the name does.
             buttons = [{"title": a.name, "payload": _inform("account_type", kind if kinds.count(kind) == 1 else a.name)}
@@ -158,10 +173,9 @@ class ActionAskTransferConfirmation(CustomerAction):
             except TransferRefused as refused:
                 dispatcher.utter_message(text=f"I can't send that: {refused} No money has moved.")
                 return clear_transfer()
-        dispatcher.utter_message(
-            text=f"Send {format_money(quote.amount, quote.currency)} to {quote.payee_name} from your {quote.source_name}?",
-            buttons=YES_NO,
-        )
+        amount_text = format_money(quote.amount, quote.currency)
+        dispatcher.utter_message(text=f"Send {amount_text} to {quote.payee_name} from your {quote.source_name}?",
+                                 buttons=YES_NO)
         return []
 
 

@@ -9,8 +9,10 @@ from decimal import Decimal, InvalidOperation
 _NUMBER = r"(?:£\s*)?(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(k)?\s*(?:£|gbp|pounds?|quid|quids)?"
 _SINGLE = re.compile(rf"^\s*{_NUMBER}\s*$", re.IGNORECASE)
 _BETWEEN = re.compile(rf"^\s*(?:between\s+|from\s+)?{_NUMBER}\s*(?:and|to|-)\s*{_NUMBER}\s*$", re.IGNORECASE)
-_ABOVE = re.compile(rf"^\s*(?:over|above|more than|greater than|at least|bigger than|larger than|>=?)\s+{_NUMBER}\s*$", re.IGNORECASE)
-_BELOW = re.compile(rf"^\s*(?:under|below|less than|at most|smaller than|up to|<=?)\s+{_NUMBER}\s*$", re.IGNORECASE)
+_ABOVE = re.compile(
+    rf"^\s*(?:over|above|more than|greater than|at least|bigger than|larger than|>=?)\s*{_NUMBER}\s*$", re.IGNORECASE
+)
+_BELOW = re.compile(rf"^\s*(?:under|below|less than|at most|smaller than|up to|<=?)\s*{_NUMBER}\s*$", re.IGNORECASE)
 
 
 def _to_decimal(number: str, thousands: str | None) -> Decimal:

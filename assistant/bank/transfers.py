@@ -98,7 +98,7 @@ def _accounts(session: Session, account_ids: list[int], lock: bool) -> dict[int,
     # Rows are locked in id order so two transfers between the same accounts cannot deadlock.
     statement = select(Account).where(Account.id.in_(sorted(set(account_ids)))).order_by(Account.id)
     if lock:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update(key_share=True)
     return {account.id: account for account in session.exec(statement)}
 
 
@@ -159,7 +159,7 @@ def _check_funds_and_limit(session: Session, customer: Customer, source: Account
 def _customer(session: Session, customer_id: int, lock: bool = False) -> Customer:
     statement = select(Customer).where(Customer.id == customer_id)
     if lock:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update(key_share=True)
     customer = session.exec(statement).first()
     if customer is None:
         raise TransferRefused("I couldn't find your customer record.")
@@ -217,7 +217,8 @@ def execute_transfer(
         return _result(session, earlier, repeated=True)
     amount_minor = _amount_minor(amount)
     # Locking the customer row (PostgreSQL) makes one customer's transfers wait for each other, so the balance
-    # and the daily limit are checked against what the previous transfer left, not a stale read.
+    # and the daily limit are checked against what the previous transfer left, not a stale read. The lock is
+    # FOR NO KEY UPDATE: it does not hold up unrelated inserts that merely reference the customer.
     customer = _customer(session, customer_id, lock=True)
     earlier = _existing(session, customer_id, idempotency_key)
     if earlier is not None:

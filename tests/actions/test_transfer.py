@@ -205,3 +205,13 @@ async def test_the_idempotency_key_is_the_conversation_and_the_confirming_messag
     with Session(action_db) as db:
         transfer = db.exec(select(Transfer)).one()
     assert transfer.idempotency_key == f"{tracker.sender_id}:yes-42"
+
+
+def test_the_form_will_not_take_money_from_the_account_it_is_going_to(records: CustomerRecords,
+                                                                      action_db: Engine) -> None:
+    payee_id = _add_payee(action_db, records, "Easy Access Saver", account_id=records.savings.id)
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(records.customer.id, slots={"transfer_payee_id": payee_id})
+    result = ValidateTransferForm().validate_transfer_source_account("savings", dispatcher, tracker, {})
+    payloads = [b["payload"] for m in dispatcher.messages for b in m.get("buttons", [])]
+    assert (result["transfer_source_account_id"], payloads) == (None, ['/inform{"account_type": "current"}'])

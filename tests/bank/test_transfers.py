@@ -7,12 +7,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from assistant.bank.audit import entries_for
 from assistant.bank.models import Account, Payee, Transaction, Transfer
-from assistant.bank.transfers import TransferRefused, execute_transfer, quote_transfer
+from assistant.bank.transfers import TransferRefused, execute_transfer, find_source_account, quote_transfer
 from tests.builders import AS_OF, build_customer
 
 NOW = AS_OF + timedelta(hours=1)
@@ -71,7 +72,8 @@ def test_an_executed_transfer_is_audited(session: Session) -> None:
                             Decimal("10"), NOW)
     session.commit()
     [entry] = entries_for(session, "transfer", done.transfer_id)
-    assert (entry.actor, entry.action, entry.details["amount_minor"]) == (f"customer:{records.customer.id}", "transfer.executed", 1_000)
+    assert (entry.actor, entry.action, entry.details["amount_minor"]) == (
+        f"customer:{records.customer.id}", "transfer.executed", 1_000)
 
 
 @pytest.mark.parametrize("amount, reason", [
@@ -271,3 +273,80 @@ def test_opposite_transfers_between_own_accounts_at_once_both_complete(postgres_
         balances = (check.get(Account, records.current.id).balance_minor,
                     check.get(Account, records.savings.id).balance_minor)
     assert (sorted(outcomes), balances) == (["down", "up"], (245_067, 1_200_000))
+
+
+@pytest.mark.parametrize("typed, which", [("savings", "savings"), ("from my current account", "current"),
+                                          ("easy access", "savings"), ("EVERYDAY CURRENT ACCOUNT", "current")])
+def test_the_source_account_is_found_by_kind_or_name(session: Session, typed: str, which: str) -> None:
+    records = build_customer(session)
+    assert find_source_account(session, records.customer.id, typed).id == getattr(records, which).id
+
+
+@pytest.mark.parametrize("typed", ["credit card", "Cashback Credit Card", "piggy bank", ""])
+def test_a_credit_card_or_an_unknown_name_is_not_a_source_account(session: Session, typed: str) -> None:
+    records = build_customer(session)
+    assert find_source_account(session, records.customer.id, typed) is None
+
+
+def test_a_kind_the_customer_holds_twice_is_unclear(session: Session) -> None:
+    records = build_customer(session)
+    session.add(Account(customer_id=records.customer.id, kind="savings", name="Rainy Day Saver", number="99990001",
+                        opened_at=AS_OF))
+    session.commit()
+    assert find_source_account(session, records.customer.id, "savings") is None
+
+
+def test_concurrent_transfers_from_two_accounts_cannot_pass_the_daily_limit_together(postgres_engine: Engine) -> None:
+    with Session(postgres_engine, expire_on_commit=False) as setup:
+        records = build_customer(setup)
+        records.customer.daily_transfer_limit_minor = 10_000
+        setup.add(records.customer)
+        setup.commit()
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def send(source: int) -> None:
+        with Session(postgres_engine) as db:
+            barrier.wait()
+            try:
+                execute_transfer(db, records.customer.id, f"from-{source}", source, records.payees["Mum"].id,
+                                 Decimal("60"), NOW)
+                db.commit()
+                outcomes.append("sent")
+            except TransferRefused:
+                db.rollback()
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=send, args=(source,)) for source in (records.current.id, records.savings.id)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with Session(postgres_engine) as check:
+        sent = sum(t.amount_minor for t in check.exec(select(Transfer)).all())
+    assert (sorted(outcomes), sent) == (["refused", "sent"], 6_000)
+
+
+def test_losing_a_race_on_the_key_returns_the_winners_transfer_and_moves_nothing(engine: Engine) -> None:
+    with Session(engine, expire_on_commit=False) as setup:
+        records = build_customer(setup)
+    winner: list[int] = []
+
+    def other_request_commits_first(db: Session, _context, _instances) -> None:
+        # The same key arrives through another connection between this request's checks and its insert.
+        with Session(engine) as other:
+            row = Transfer(customer_id=records.customer.id, idempotency_key="same", source_account_id=records.current.id,
+                           payee_id=records.payees["Mum"].id, amount_minor=1_000, created_at=NOW)
+            other.add(row)
+            other.commit()
+            winner.append(row.id)
+
+    with Session(engine) as db:
+        event.listen(db, "before_flush", other_request_commits_first, once=True)
+        result = execute_transfer(db, records.customer.id, "same", records.current.id, records.payees["Mum"].id,
+                                  Decimal("10"), NOW)
+        db.commit()
+    with Session(engine) as check:
+        balance = check.get(Account, records.current.id).balance_minor
+        transfers = len(check.exec(select(Transfer)).all())
+    assert (result.transfer_id, result.repeated, transfers, balance) == (winner[0], True, 1, 245_067)

@@ -19,7 +19,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # Some machines configure local package mirrors that make pip warn about every project they lack: hide that noise, keep real errors.
 QUIET_PIP := { grep -v -e 'is ignored: it is neither a file nor a directory' -e 'DEPRECATION: ' || true; }
 
-.PHONY: help setup seed train knowledge run test bench clean
+.PHONY: help setup seed train knowledge models run test bench clean
 
 help:
 	@echo "make run    set up, seed the demo bank, train what is missing, start everything"
@@ -61,8 +61,12 @@ train: $(MODEL)
 knowledge: setup
 	$(PY) -m assistant.knowledge build
 
+# Churn and next-best-offer models: trained when missing, or when the bank's data or the model code changed.
+models: seed
+	OMP_NUM_THREADS=1 $(PY) -m assistant.models train
+
 # --- the two commands ------------------------------------------------------------------------
-run: setup seed train knowledge
+run: setup seed train knowledge models
 	$(VENV)/bin/honcho start -f Procfile
 
 test: setup train knowledge

@@ -7,11 +7,20 @@ from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.handoff import BOT_FAILED, FALLBACK_INTENT, hand_off, previous_turn_failed
+from actions.identity import UnverifiedConversation, customer_id
 from assistant.knowledge.index import KnowledgeIndex, load_index
 from assistant.knowledge.retriever import search
 
+# Set while the customer is looking at suggestions because the last question was not understood; a second
+# question the knowledge base is unsure of goes to a person rather than round the same loop.
+UNSURE_SLOT = "knowledge_unsure"
+
+# Picking this after the suggestions hands the chat to a person (data/rules/handoff.yml).
+NONE_OF_THESE = {"title": "None of these", "payload": "/none_of_these"}
 UNAVAILABLE = "Sorry, I can't look that up right now. Please try again in a moment."
 
 
@@ -33,6 +42,11 @@ class ActionAnswerQuestion(Action):
         return "action_answer_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        # A second message in a row the bot did not understand goes to a person (rules cannot span two
+        # user messages, so the rule sending nlu_fallback here cannot say it).
+        if (tracker.latest_message.get("intent") or {}).get("name") == FALLBACK_INTENT and \
+                previous_turn_failed(tracker.events):
+            return [FollowupAction("action_handoff"), SlotSet(UNSURE_SLOT, False)]
         question = (tracker.latest_message.get("text") or "").strip()
         try:
             answer = search(knowledge_index(), question)
@@ -41,15 +55,21 @@ class ActionAnswerQuestion(Action):
             return []
         if answer.confident:
             _quote(dispatcher, answer.best.article_id, answer.best.title, answer.best.answer)
-        elif answer.hits:
+            return [SlotSet(UNSURE_SLOT, False)]
+        if tracker.get_slot(UNSURE_SLOT):
+            try:
+                return hand_off(customer_id(tracker), dispatcher, tracker, BOT_FAILED) + [SlotSet(UNSURE_SLOT, False)]
+            except UnverifiedConversation:
+                pass  # nobody to hand over: offer the suggestions again
+        if answer.hits:
             dispatcher.utter_message(
                 text="I'm not sure I've understood. Is it one of these?",
                 buttons=[{"title": hit.title, "payload": "/choose_article" + json.dumps({"article_id": hit.article_id})}
-                         for hit in answer.hits],
+                         for hit in answer.hits] + [NONE_OF_THESE],
             )
         else:
             dispatcher.utter_message(response="utter_default")
-        return []
+        return [SlotSet(UNSURE_SLOT, True)]
 
 
 class ActionShowArticle(Action):
@@ -69,4 +89,4 @@ class ActionShowArticle(Action):
             dispatcher.utter_message(text="Sorry, I couldn't find that article. Could you ask your question again?")
             return []
         _quote(dispatcher, article.id, article.title, article.answer)
-        return []
+        return [SlotSet(UNSURE_SLOT, False)]

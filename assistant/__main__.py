@@ -5,8 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING
 
+from assistant.cli import add_database_url, run_chosen_command
+from assistant.handoff.cli import add_agents_parser
 from assistant.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 def _date(text: str) -> date:
@@ -49,6 +55,14 @@ def _rate(text: str) -> float:
     return value
 
 
+def _seed_demo_agents(engine: Engine) -> None:
+    """The embedded profile's demo support agents (production adds real ones with `agents add`)."""
+    from assistant.handoff.demo import DEMO_AGENT_PASSWORD, ensure_demo_agents
+
+    if get_settings().profile == "embedded" and (added := ensure_demo_agents(engine)):
+        print(f"Demo support agents {', '.join(added)} (password {DEMO_AGENT_PASSWORD!r}) can sign in at /console.")
+
+
 def _seed(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import ArgumentError, OperationalError
 
@@ -59,6 +73,7 @@ def _seed(args: argparse.Namespace) -> int:
         engine = make_engine(args.database_url)
         if args.if_empty and (existing := customer_count(engine)):
             print(f"The bank is already seeded ({existing} customers); nothing to do.")
+            _seed_demo_agents(engine)
             return 0
         summary = seed_bank(engine, args.customers, args.seed, args.as_of, args.months, args.unusual_rate)
     except BankAlreadySeeded as problem:
@@ -69,6 +84,7 @@ def _seed(args: argparse.Namespace) -> int:
         return 1
     print(f"Seeded {summary.customers} customers, {summary.accounts} accounts, {summary.transactions} transactions "
           f"({summary.unusual_purchases} labelled unusual purchases) in {summary.seconds:.1f} s.")
+    _seed_demo_agents(engine)
     return 0
 
 
@@ -85,15 +101,15 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--unusual-rate", type=_rate, default=0.015,
                       help="share of customers given labelled unusual purchases")
     seed.add_argument("--if-empty", action="store_true", help="do nothing when the bank already has customers")
-    seed.add_argument("--database-url", default=settings.database_url, help="bank database (default: DATABASE_URL)")
+    add_database_url(seed, settings.database_url)
     seed.set_defaults(handler=_seed)
+    add_agents_parser(commands, settings.database_url)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command."""
-    args = build_parser().parse_args(argv)
-    return args.handler(args)
+    return run_chosen_command(build_parser(), argv)
 
 
 if __name__ == "__main__":

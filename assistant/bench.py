@@ -1,14 +1,15 @@
 """Speed and quality benchmarks: `python -m assistant.bench` writes JSON under build/bench/.
 
 Measures seeding throughput and the latency of the services the actions call, on a freshly seeded
-SQLite bank, and copies the dialogue scores of the last `rasa test` run when there is one.
+SQLite bank; the alerts' quality against their baselines and their scoring speed and memory; trains the
+churn and offer models on it (held-out figures against baselines, latency of the services built on them); and
+copies the dialogue scores of the last `rasa test` run when there is one.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -25,6 +26,10 @@ from assistant.bank.spending import spending_by_category
 from assistant.bank.transactions import search_transactions
 from assistant.bank.transfers import quote_transfer
 from assistant.db import make_engine
+from assistant.handoff.bench import bench_handoff
+from assistant.knowledge.bench import bench_knowledge
+from assistant.latency import time_calls
+from assistant.proactive.bench import bench_proactive
 from assistant.seed.ids import ACCOUNTS_PER_CUSTOMER, PAYEES_PER_CUSTOMER, block
 from assistant.settings import ROOT, get_settings
 
@@ -33,14 +38,8 @@ NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
 
 
 def _timed(call: Callable[[int], object], customers: list[int], rounds: int) -> dict[str, float]:
-    samples = []
-    for i in range(rounds):
-        started = time.perf_counter()
-        call(customers[i % len(customers)])
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return {"p50_ms": round(statistics.median(samples), 2), "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2),
-            "runs": rounds}
+    """Time `call` over the customers in turn, round robin."""
+    return time_calls(lambda i: call(customers[i % len(customers)]), rounds)
 
 
 def bench_services(session: Session, customers: int, rounds: int) -> dict[str, dict[str, float]]:
@@ -60,12 +59,44 @@ def bench_services(session: Session, customers: int, rounds: int) -> dict[str, d
     }
 
 
+def bench_models(session: Session, folder: Path, customers: int, rounds: int) -> dict[str, object]:
+    """Train the churn and offer models on the bench bank, keep their held-out figures, and time the services."""
+    from assistant.models.artefacts import load
+    from assistant.models.build import build_models
+    from assistant.models.offers import ranked_offers
+    from assistant.models.retention import churn_risk
+    from assistant.models.scoring import customer_view
+
+    started = time.perf_counter()
+    built = build_models(session, folder / "models", progress=False)
+    seconds = time.perf_counter() - started
+    models = load(folder / "models")
+    ids = list(range(1, customers + 1))
+    churn, offers = built.report["churn"], built.report["next_best_offer"]
+    return {
+        "training_seconds": round(seconds, 1),
+        "churn_auc": churn["model"]["auc"], "churn_auc_logistic_baseline": churn["logistic_regression_baseline"]["auc"],
+        "churn_pr_auc": churn["model"]["pr_auc"],
+        "churn_pr_auc_logistic_baseline": churn["logistic_regression_baseline"]["pr_auc"],
+        "offer_hit_rate_at_3": offers["model"]["hit_rate_at_3"],
+        "offer_hit_rate_at_3_popular_baseline": offers["most_popular_baseline"]["hit_rate_at_3"],
+        "offer_map_at_3": offers["model"]["map_at_3"],
+        "offer_map_at_3_popular_baseline": offers["most_popular_baseline"]["map_at_3"],
+        "recommend": _timed(lambda c: ranked_offers(models, customer_view(session, c, NOW)), ids, rounds),
+        "churn_risk": _timed(lambda c: churn_risk(session, c, models=models, now=NOW), ids, rounds),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks and write build/bench/results.json."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=500, help="size of the bank to seed and query")
     parser.add_argument("--rounds", type=int, default=300, help="calls per service measured")
     parser.add_argument("--out", type=Path, default=get_settings().build_dir / "bench" / "results.json")
+    parser.add_argument("--alert-customers", type=int, default=100_000,
+                        help="customers held in memory for the alert scoring speed (built without a database)")
+    parser.add_argument("--alert-eval-customers", type=int, default=2000,
+                        help="generated customers for alert quality (half tune the threshold, half measure)")
     args = parser.parse_args(argv)
 
     from assistant.seed.writer import seed_bank
@@ -75,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         seeded = seed_bank(engine, args.customers, seed=7, as_of=AS_OF)
         with Session(engine) as session:
             services = bench_services(session, args.customers, args.rounds)
+            models = bench_models(session, Path(folder), args.customers, min(args.rounds, 100))
+        handoff = bench_handoff(engine, args.customers, args.rounds)
+        proactive = bench_proactive(engine, args.rounds)
         engine.dispose()
     results = {
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -82,7 +116,15 @@ def main(argv: list[str] | None = None) -> int:
                  "seconds": round(seeded.seconds, 2),
                  "customers_per_second": round(seeded.customers / seeded.seconds, 1)},
         "services_sqlite": services,
+        "handoff_sqlite": handoff,
+        "proactive_sqlite": proactive,
+        "models": models,
     }
+    results["knowledge"] = bench_knowledge()
+    from assistant.alerts.benchmark import quality_figures, speed_figures
+
+    results["alerts"] = {"quality": quality_figures(args.alert_eval_customers, 500, 0.3),
+                         "speed": speed_figures(args.alert_customers)}
     intent_report = ROOT / "results" / "dialogue" / "intent_report.json"
     if intent_report.exists():
         report = json.loads(intent_report.read_text())

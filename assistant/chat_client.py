@@ -29,6 +29,13 @@ class ChatClient:
         """Send one message (text or a button payload) and return the bot's replies."""
         return self._post("/api/v1/chat", {"message": message}, token=self.token)["messages"]
 
+    def history(self, limit: int = 50) -> list[dict]:
+        """The conversation so far (customer, bot and agent messages), oldest first."""
+        request = urllib.request.Request(f"{self.gateway_url}/api/v1/chat/history?limit={limit}",
+                                         headers={"Authorization": f"Bearer {self.token}"})
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            return json.loads(response.read())["messages"]
+
 
 def texts(messages: list[dict]) -> str:
     """All the text the bot sent, joined, for assertions on wording."""

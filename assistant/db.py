@@ -70,7 +70,11 @@ def get_engine(url: str | None = None) -> Engine:
 
 def create_schema(engine: Engine) -> None:
     """Create every table that does not exist yet."""
-    import assistant.bank.models  # noqa: F401  (registers the tables)
+    import assistant.alerts.models  # noqa: F401  (registers the tables)
+    import assistant.bank.models  # noqa: F401
+    import assistant.handoff.models  # noqa: F401
+    import assistant.models.records  # noqa: F401
+    import assistant.proactive.models  # noqa: F401
 
     SQLModel.metadata.create_all(engine)
 

@@ -30,6 +30,11 @@ class Settings:
     )
     jwt_secret: str = field(default_factory=lambda: _env("JWT_SECRET", "dev-jwt-secret-change-me-please-32b"))
     jwt_ttl_seconds: int = field(default_factory=lambda: int(_env("JWT_TTL_SECONDS", "3600")))
+    # Signs requests from the push-notification service (HMAC-SHA256, see assistant/proactive/signing.py).
+    proactive_secret: str = field(
+        default_factory=lambda: _env("PROACTIVE_SECRET", "dev-proactive-secret-change-me")
+    )
+    chat_deep_link: str = field(default_factory=lambda: _env("CHAT_DEEP_LINK", "lumenbank://chat"))
     rasa_url: str = field(default_factory=lambda: _env("RASA_URL", "http://127.0.0.1:5005"))
     rasa_token: str = field(default_factory=lambda: _env("RASA_TOKEN", "dev-rasa-token"))
     rasa_timeout_seconds: float = field(default_factory=lambda: float(_env("RASA_TIMEOUT_SECONDS", "30")))
@@ -43,6 +48,28 @@ class Settings:
     seed_customers: int = field(default_factory=lambda: int(_env("SEED_CUSTOMERS", "500")))
     seed: int = field(default_factory=lambda: int(_env("SEED", "7")))
     build_dir: Path = field(default_factory=lambda: Path(_env("BUILD_DIR", str(ROOT / "build"))))
+    # The churn and next-best-offer models (default BUILD_DIR/models); a separate setting lets a test stack train
+    # its own models without moving the other built artefacts.
+    models_dir: Path = field(default_factory=lambda: Path(
+        _env("MODELS_DIR", str(Path(_env("BUILD_DIR", str(ROOT / "build"))) / "models"))))
+    # Predictive alerts: the core-banking feed, the transaction queue, the push service and the thresholds.
+    feed_api_key: str = field(default_factory=lambda: _env("FEED_API_KEY", "dev-feed-key-change-me"))
+    amqp_url: str = field(default_factory=lambda: os.environ.get("AMQP_URL", ""))
+    amqp_queue: str = field(default_factory=lambda: _env("AMQP_QUEUE", "lumen.transactions"))
+    push_webhook_url: str = field(default_factory=lambda: _env("PUSH_WEBHOOK_URL", "http://127.0.0.1:8090/push"))
+    push_simulator_port: int = field(default_factory=lambda: int(_env("PUSH_SIMULATOR_PORT", "8090")))
+    proactive_url: str = field(
+        default_factory=lambda: _env("PROACTIVE_URL", "http://127.0.0.1:8080/api/v1/proactive")
+    )
+    bill_alert_days: int = field(default_factory=lambda: int(_env("BILL_ALERT_DAYS", "3")))
+    # Empty: use the threshold calibrated by `python -m assistant.alerts eval` (build/alerts/calibration.json).
+    alert_threshold: str = field(default_factory=lambda: os.environ.get("ALERT_THRESHOLD", ""))
+    alert_history_size: int = field(default_factory=lambda: int(_env("ALERT_HISTORY_SIZE", "256")))
+    alert_half_precision: bool = field(default_factory=lambda: _env("ALERT_HALF_PRECISION", "0") == "1")
+    # A churn probability at or above this counts as at risk (retention offers, the agent console's flag).
+    churn_high_risk: float = field(default_factory=lambda: float(_env("CHURN_HIGH_RISK", "0.4")))
+    offer_contact_gap_days: int = field(default_factory=lambda: int(_env("OFFER_CONTACT_GAP_DAYS", "7")))
+    retention_batch_limit: int = field(default_factory=lambda: int(_env("RETENTION_BATCH_LIMIT", "50")))
 
     @property
     def demo_sign_in_enabled(self) -> bool:

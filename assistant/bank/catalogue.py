@@ -63,6 +63,15 @@ class Fees:
     express_card_delivery_fee: Decimal = Decimal("5.00")
     top_up_by_card_percent: Decimal = Decimal("0.00")
     unarranged_overdraft_fee: Decimal = Decimal("0.00")
+    app_exchange_percent: Decimal = Decimal("0.50")  # exchanging between balances in the app, Everyday only
+    incoming_swift_fee: Decimal = Decimal("2.00")  # money received from outside the UK and SEPA
+    card_replacement_fee: Decimal = Decimal("0.00")  # damaged, compromised, lost or stolen cards
+    virtual_card_fee: Decimal = Decimal("0.00")
+    uk_transfer_fee: Decimal = Decimal("0.00")  # sending or receiving by Faster Payments, and between own accounts
+    sepa_transfer_fee: Decimal = Decimal("0.00")  # euro transfers to and from SEPA countries
+    physical_card_fee: Decimal = Decimal("0.00")  # first debit card, and renewals before expiry
+    spare_card_fee: Decimal = Decimal("5.00")  # each extra physical card on the same account
+    cash_or_cheque_deposit_fee: Decimal = Decimal("0.00")  # at a Post Office counter or by cheque photo in the app
 
 
 @dataclass(frozen=True)
@@ -73,9 +82,17 @@ class Limits:
     single_transfer: Decimal = Decimal("25000.00")
     daily_atm_withdrawal: Decimal = Decimal("500.00")
     contactless_payment: Decimal = Decimal("100.00")
-    free_atm_abroad_per_month: Decimal = Decimal("200.00")
+    free_atm_abroad_per_month: Decimal = Decimal("200.00")  # Premier: withdrawals abroad free up to this a month
     disposable_card_payments: int = 1
-    top_up_max_balance: Decimal = Decimal("40000.00")
+    top_up_max_balance: Decimal = Decimal("40000.00")  # card, auto and cash top-ups stop at this balance
+    top_up_by_card_daily: Decimal = Decimal("3000.00")  # debit cards from other banks, auto top-ups included
+    cash_deposit_daily: Decimal = Decimal("1000.00")  # cash paid in at a Post Office
+    auto_top_up_min: Decimal = Decimal("10.00")
+    auto_top_up_max: Decimal = Decimal("500.00")
+    contactless_payments_in_a_row: int = 5  # then chip and PIN is asked for once
+    wrong_pin_attempts: int = 3  # the PIN is blocked after this many wrong tries in a row
+    disposable_cards_per_day: int = 5
+    spare_cards: int = 2  # extra physical cards on one account, besides the main card
 
 
 FEES = Fees()
@@ -83,3 +100,22 @@ LIMITS = Limits()
 CURRENCIES_HELD = ("GBP", "EUR", "USD")
 CARD_DELIVERY_WORKING_DAYS = (3, 5)
 EXPRESS_DELIVERY_WORKING_DAYS = 1
+DEBIT_CARD_NETWORK = "Visa"
+CREDIT_CARD_NETWORK = "Mastercard"
+TOP_UP_CARD_NETWORKS = ("Visa", "Mastercard")  # debit cards issued by UK banks, in the customer's name
+FASTER_PAYMENTS_MAX_HOURS = 2  # UK transfers in and out
+INTERNATIONAL_TRANSFER_WORKING_DAYS = (1, 4)
+CARD_TOP_UP_CHECK_HOURS = 24  # a debit card top-up held for a security check is settled or returned within
+REVERTED_TOP_UP_RETURN_WORKING_DAYS = (3, 5)  # back on the card it came from
+CASH_WITHDRAWAL_SETTLES_WORKING_DAYS = 2
+UNCOLLECTED_HOLD_RELEASE_DAYS = 7  # a pending amount nobody collects is released after
+CHEQUE_CLEARING_WORKING_DAYS = 2
+CASH_DEPOSIT_MAX_WORKING_DAYS = 1
+CARD_CHECK_AMOUNT = Decimal("1.00")  # temporary check when a card is added to a shop, app or wallet
+CASH_MACHINE_CLAIM_WORKING_DAYS = 10
+IDENTITY_REVIEW_WORKING_DAYS = 2
+SUPPORT_PHONE = "0306 999 0475"  # Ofcom range reserved for drama, so no real line is ever called
+RETURNED_TRANSFER_WORKING_DAYS = 2  # money from a transfer the receiving bank rejects is back within
+REFUND_WORKING_DAYS = (5, 10)  # a seller's card refund reaching the account
+RENEWAL_CARD_WEEKS_BEFORE_EXPIRY = 4  # a renewal card is posted automatically this long before expiry
+SOURCE_OF_FUNDS_REVIEW_WORKING_DAYS = 2  # documents showing where money came from are reviewed within

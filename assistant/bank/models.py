@@ -1,4 +1,4 @@
-"""The bank's records: customers, accounts, cards, transactions, payees, transfers and the audit log.
+"""The bank's records: customers, accounts, cards, transactions, payees, transfers, disputes and the audit log.
 
 Money columns hold integer minor units (pence) and end in `_minor`; times are aware UTC.
 """
@@ -198,8 +198,47 @@ class AuditLog(SQLModel, table=True):
     details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
+class Dispute(SQLModel, table=True):
+    """A customer's dispute of a transaction they say they did not make; one per transaction."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    transaction_id: int = Field(foreign_key="transaction.id", unique=True, sa_type=_BIG_ID)
+    reason: str  # not_recognised | ...
+    status: str = "open"  # open | resolved
+    opened_at: datetime = _utc_column(nullable=False)
+
+
 class UnusualPurchaseLabel(SQLModel, table=True):
     """Generator ground truth: a transaction planted as unusual for its customer (for measurement only)."""
 
     transaction_id: int = Field(primary_key=True, foreign_key="transaction.id", sa_type=_BIG_ID)
     reason: str
+
+
+class Complaint(SQLModel, table=True):
+    """A complaint the customer made to the bank, by topic."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    raised_at: datetime = _utc_column(nullable=False)
+    topic: str  # fees | app | card | service | transfer
+    resolved: bool = True
+
+
+class AppActivity(SQLModel, table=True):
+    """How often the customer signed in to the app or web banking in a calendar month."""
+
+    customer_id: int = Field(foreign_key="customer.id", primary_key=True)
+    month: date = Field(primary_key=True)  # the first day of the month
+    logins: int = 0
+
+
+class CustomerOutcome(SQLModel, table=True):
+    """Generator ground truth: what the customer does after the as-of date (read by training and evaluation only)."""
+
+    customer_id: int = Field(foreign_key="customer.id", primary_key=True)
+    as_of: date
+    churned: bool  # closed their accounts within `horizon_days` of as_of
+    horizon_days: int
+    next_product: Optional[str] = Field(default=None, foreign_key="product.code")  # None: adopted nothing

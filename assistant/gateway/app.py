@@ -8,10 +8,12 @@ import aiohttp
 from aiohttp import web
 
 from assistant.db import make_engine
-from assistant.gateway.keys import ENGINE, HTTP, RASA, SETTINGS
+from assistant.gateway.hub import Hub
+from assistant.gateway.keys import ARTICLES, ENGINE, HTTP, HUB, RASA, SETTINGS
 from assistant.gateway.middlewares import setup_middlewares
 from assistant.gateway.rasa_client import RasaClient
 from assistant.gateway.routes import setup_routes
+from assistant.gateway.suggestions import ArticleSuggester
 from assistant.settings import Settings, get_settings
 
 # A message of max_message_chars characters is at most 4 bytes each in UTF-8 (6 when JSON-escaped),
@@ -36,13 +38,26 @@ async def rasa_session(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
+async def live_hub(app: web.Application) -> AsyncIterator[None]:
+    """The open customer and agent websockets, held for the app's lifetime."""
+    app[HUB] = Hub()
+    yield
+
+
+async def close_sockets(app: web.Application) -> None:
+    """Close every open websocket first on shutdown, so their handlers end instead of holding the server."""
+    await app[HUB].close_all()
+
+
 def init_app(settings: Settings | None = None) -> web.Application:
     """Assemble the gateway application (settings default to the environment's)."""
     settings = settings or get_settings()
     max_body_bytes = settings.max_message_chars * 6 + _BODY_OVERHEAD_BYTES
     app = web.Application(client_max_size=max_body_bytes)
     app[SETTINGS] = settings
-    app.cleanup_ctx.extend([database_engine, rasa_session])
+    app[ARTICLES] = ArticleSuggester(settings.build_dir / "knowledge" / "index")
+    app.cleanup_ctx.extend([database_engine, rasa_session, live_hub])
+    app.on_shutdown.append(close_sockets)
     setup_routes(app)
     setup_middlewares(app, max_body_bytes)
     return app

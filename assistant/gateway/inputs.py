@@ -16,7 +16,11 @@ from assistant.gateway.keys import ENGINE, SETTINGS
 
 async def json_object(request: web.Request) -> dict[str, Any]:
     """The request body as a JSON object, or a 400 saying what is wrong with it."""
-    raw = await request.read()
+    return parse_json_object(await request.read())
+
+
+def parse_json_object(raw: bytes) -> dict[str, Any]:
+    """Raw body bytes as a JSON object, or a 400 saying what is wrong with them."""
     try:
         body = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

@@ -1,4 +1,4 @@
-"""Typed keys for what the application holds: settings, the database engine, the Rasa client."""
+"""Typed keys for what the application holds: settings, the database engine, the Rasa client, the live hub."""
 
 from __future__ import annotations
 
@@ -6,10 +6,14 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
+from assistant.gateway.hub import Hub
 from assistant.gateway.rasa_client import RasaClient
+from assistant.gateway.suggestions import ArticleSuggester
 from assistant.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
 ENGINE = web.AppKey("engine", Engine)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 RASA = web.AppKey("rasa", RasaClient)
+HUB = web.AppKey("hub", Hub)
+ARTICLES = web.AppKey("articles", ArticleSuggester)

@@ -1,10 +1,11 @@
-"""Talks to Rasa's REST channel and status endpoint; turns its failures into errors a customer can read."""
+"""Talks to Rasa's REST channel, conversation API and status endpoint; turns its failures into errors a customer can read."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
@@ -37,6 +38,35 @@ class RasaClient:
 
     async def send(self, sender: str, message: str) -> list[dict[str, Any]]:
         """Deliver one customer message and return the bot's replies, normalised."""
+        body = await self._request("POST", WEBHOOK_PATH, json={"sender": sender, "message": message})
+        if not isinstance(body, list):
+            raise RasaUnavailable("the assistant sent an answer the gateway does not understand")
+        return normalise_messages(body)
+
+    async def trigger_intent(self, sender: str, intent: str, entities: dict[str, Any]) -> list[dict[str, Any]]:
+        """Trigger an intent from outside the conversation (EXTERNAL_...) and return the bot's replies, normalised."""
+        body = await self._request("POST", f"/conversations/{quote(sender, safe='')}/trigger_intent",
+                                   json={"name": intent, "entities": entities})
+        if not isinstance(body, dict) or not isinstance(body.get("messages", []), list):
+            raise RasaUnavailable("the assistant sent an answer the gateway does not understand")
+        return normalise_messages(body.get("messages", []))
+
+    async def tracker_events(self, sender: str) -> list[dict[str, Any]]:
+        """Every event of the conversation's tracker (the record of the conversation), oldest first."""
+        body = await self._request("GET", f"/conversations/{quote(sender, safe='')}/tracker",
+                                   params={"include_events": "ALL"})
+        if not isinstance(body, dict) or not isinstance(body.get("events") or [], list):
+            raise RasaUnavailable("the assistant sent a conversation the gateway does not understand")
+        return [event for event in body.get("events") or [] if isinstance(event, dict)]
+
+    async def append_events(self, sender: str, events: list[dict[str, Any]]) -> None:
+        """Append events to the conversation's tracker (an agent's message, a resume) without running the bot."""
+        body = await self._request("POST", f"/conversations/{quote(sender, safe='')}/tracker/events", json=events)
+        if not isinstance(body, dict):
+            raise RasaUnavailable("the assistant sent an answer the gateway does not understand")
+
+    async def _request(self, method: str, path: str, json: Any = None, params: dict[str, str] | None = None) -> Any:
+        """One call to Rasa's API: its JSON body, or RasaUnavailable / RasaTimeout."""
         # Retry only when no connection was made: a request that reached Rasa may have run actions,
         # and sending it again could, say, repeat a confirmation.
         retrying = AsyncRetrying(
@@ -48,7 +78,7 @@ class RasaClient:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self._post(sender, message)
+                    return await self._call(method, path, json, params or {})
         except aiohttp.ClientConnectorError as exc:
             log.warning("Rasa unreachable at %s: %s", self.base_url, exc)
             raise RasaUnavailable("the assistant is not reachable") from exc
@@ -60,20 +90,17 @@ class RasaClient:
             raise RasaUnavailable("the assistant could not answer") from exc
         raise RasaUnavailable("the assistant could not answer")  # pragma: no cover - tenacity always returns or raises
 
-    async def _post(self, sender: str, message: str) -> list[dict[str, Any]]:
-        async with self.http.post(
-            self.base_url + WEBHOOK_PATH,
-            params={"token": self.token},
-            json={"sender": sender, "message": message},
-            timeout=self.timeout,
+    async def _call(self, method: str, path: str, json: Any, params: dict[str, str]) -> Any:
+        async with self.http.request(
+            method, self.base_url + path, params={**params, "token": self.token}, json=json, timeout=self.timeout,
         ) as response:
             if response.status != 200:
-                log.warning("Rasa answered HTTP %s", response.status)
+                log.warning("Rasa answered HTTP %s to %s %s", response.status, method, path.split("?")[0])
                 raise RasaUnavailable(f"the assistant answered with HTTP {response.status}")
-            body = await response.json(content_type=None)
-        if not isinstance(body, list):
-            raise RasaUnavailable("the assistant sent an answer the gateway does not understand")
-        return normalise_messages(body)
+            try:
+                return await response.json(content_type=None)
+            except ValueError as exc:
+                raise RasaUnavailable("the assistant sent an answer the gateway does not understand") from exc
 
     async def is_ready(self) -> bool:
         """True when Rasa answers its status endpoint, which it does only once a model is loaded."""

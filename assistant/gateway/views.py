@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
 
 from aiohttp import web
 from sqlalchemy import text
@@ -14,16 +13,17 @@ from assistant.gateway.auth import issue_token
 from assistant.gateway.customers import demo_customers, find_customer
 from assistant.gateway.database import read
 from assistant.gateway.errors import ApiError
+from assistant.gateway.handoff_routing import after_customer_message
 from assistant.gateway.inputs import chat_message, json_object, signed_in_customer
 from assistant.gateway.keys import ENGINE, RASA, SETTINGS
-from assistant.gateway.rasa_client import RasaTimeout, RasaUnavailable
+from assistant.gateway.rasa_errors import from_rasa
+from assistant.gateway.static_files import allowed_asset, static_page
 from assistant.identity import conversation_id_for
 
 log = logging.getLogger(__name__)
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
 # The chat page's assets, served by name only: nothing else under static/ is reachable.
-ASSETS = {"chat.js": "text/javascript", "chat.css": "text/css"}
+ASSETS = {"chat.js": "text/javascript", "live.js": "text/javascript", "widgets.js": "text/javascript", "chat.css": "text/css"}
 
 
 async def chat(request: web.Request) -> web.Response:
@@ -33,15 +33,11 @@ async def chat(request: web.Request) -> web.Response:
     message = chat_message(await json_object(request), settings.max_message_chars)
     # The conversation id comes from the verified token only, never from the body.
     sender = conversation_id_for(customer.id, settings.conversation_secret)
-    try:
-        messages = await request.app[RASA].send(sender, message)
-    except RasaTimeout as exc:
-        raise ApiError(504, "assistant_timeout",
-                       "The assistant is taking too long to answer. Please try again in a moment.") from exc
-    except RasaUnavailable as exc:
-        raise ApiError(503, "assistant_unavailable",
-                       "The assistant is not available right now. Please try again in a moment.") from exc
-    return web.json_response({"messages": messages})
+    messages = await from_rasa(request.app[RASA].send(sender, message),
+                               "The assistant is taking too long to answer. Please try again in a moment.",
+                               "The assistant is not available right now. Please try again in a moment.")
+    handoff = await after_customer_message(request.app, sender, message, messages)
+    return web.json_response({"messages": messages, **({"handoff": handoff} if handoff else {})})
 
 
 def _require_demo(request: web.Request) -> None:
@@ -95,12 +91,9 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def index(request: web.Request) -> web.FileResponse:
     """The web chat page."""
-    return web.FileResponse(STATIC_DIR / "index.html", headers={"Content-Type": "text/html; charset=utf-8"})
+    return static_page("index.html")
 
 
 async def asset(request: web.Request) -> web.FileResponse:
     """A script or stylesheet of the chat page."""
-    name = request.match_info["name"]
-    if name not in ASSETS:
-        raise ApiError(404, "not_found", "Not Found")
-    return web.FileResponse(STATIC_DIR / name, headers={"Content-Type": f"{ASSETS[name]}; charset=utf-8"})
+    return allowed_asset(request, ASSETS)

@@ -12,8 +12,15 @@ from assistant.knowledge.index import build_index, index_dir, load_index
 
 
 def _build(args: argparse.Namespace) -> int:
+    from assistant.knowledge.tuning import tune_model
+
+    if not args.base_model:
+        model, retrained = tune_model(force=args.force)
+        print(f"embedding model {'tuned' if retrained else 'up to date'} in {model}")
     folder, rebuilt = build_index(force=args.force)
-    print(f"knowledge index {'built' if rebuilt else 'up to date'} in {folder}")
+    manifest = load_index(folder, warm=False).manifest
+    print(f"knowledge index {'built' if rebuilt else 'up to date'} in {folder} "
+          f"(answer threshold {manifest.get('threshold')})")
     return 0
 
 
@@ -60,8 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run one knowledge command."""
     parser = argparse.ArgumentParser(prog="python -m assistant.knowledge")
     commands = parser.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build", help=f"build the FAISS index when articles changed ({index_dir()})")
-    build.add_argument("--force", action="store_true", help="rebuild even if the index is current")
+    build = commands.add_parser("build", help=f"tune the model and build the FAISS index when inputs changed ({index_dir()})")
+    build.add_argument("--force", action="store_true", help="retune and rebuild even if they are current")
+    build.add_argument("--base-model", action="store_true", help="skip tuning (an existing tuned model is still used)")
     build.set_defaults(handler=_build)
     query = commands.add_parser("query", help="ask the knowledge base a question")
     query.add_argument("text")

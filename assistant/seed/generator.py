@@ -19,7 +19,9 @@ from assistant.seed.demo import demo_customer
 from assistant.seed.history import Event, at, everyday_spending, pence, trips_abroad
 from assistant.seed.people import FRIENDS, LANDLORDS, make_person
 from assistant.seed.bills import Bill, household_bills, monthly_saving, subscriptions
-from assistant.seed.schedules import monthly, next_monthly
+from assistant.seed import outcomes, signals
+from assistant.seed.credit_card import card_repayment, credit_card_repayments, credit_limit
+from assistant.seed.schedules import monthly
 from assistant.seed.unusual import unusual_purchases
 from assistant.settings import get_settings
 
@@ -30,9 +32,8 @@ PREMIER_CODE = "premier_current"
 PREMIER_MONTHLY_PAY = Decimal("4400")
 PRODUCT_NAMES = {product.code: product.name for product in PRODUCTS}
 ACCOUNT_NAMES = {kind: PRODUCT_NAMES[code] for kind, code in PRODUCT_CODES.items()}
-CARD_REPAYMENT = "Lumen credit card"
-CARD_REPAYMENT_DAY = 5
 OVERDRAFT_LIMIT = 100_000  # the Everyday account's arranged overdraft, £1,000
+OVERDRAFT_HEADROOM = 25_000  # the least of the overdraft left unused at any time, £250
 
 
 @dataclass
@@ -47,6 +48,9 @@ class CustomerRows:
     recurring: list[dict] = field(default_factory=list)
     transactions: list[dict] = field(default_factory=list)
     unusual: list[dict] = field(default_factory=list)
+    complaints: list[dict] = field(default_factory=list)
+    activity: list[dict] = field(default_factory=list)
+    outcome: list[dict] = field(default_factory=list)
 
 
 def customer_rng(seed: int, number: int) -> random.Random:
@@ -72,10 +76,14 @@ def generate_customer(number: int, seed: int, as_of: date, months: int = 13,
     scale = float((salary / Decimal(3000)) ** Decimal("0.5"))
     joined = start - timedelta(days=rng.randrange(30, 3650))
     name = demo.name if demo else person.full_name
+    birth_date = demo.birth_date if demo else person.birth_date
+    age = (as_of - birth_date).days // 365
+    truth_rng = outcomes.outcome_rng(seed, number)
+    behaviour = outcomes.draw_behaviour(truth_rng, age, demo is not None, has_credit_card)
 
     rows = CustomerRows(customer={
         "id": number, "full_name": name, "email": f"{name.lower().replace(' ', '.')}.{number}@example.com",
-        "birth_date": demo.birth_date if demo else person.birth_date, "home_country": "GB", "city": city,
+        "birth_date": birth_date, "home_country": "GB", "city": city,
         "joined_at": at(joined, 10),
         "daily_transfer_limit_minor": to_minor(get_settings().default_daily_transfer_limit),
     })
@@ -113,12 +121,13 @@ def generate_customer(number: int, seed: int, as_of: date, months: int = 13,
     _add_payees(rows, rng, number, people + ([landlord] if renter else []), joined,
                 account_ids.get("savings"))
 
-    events: list[Event] = []
+    pay: list[Event] = []
     for payday in monthly(salary_day, start, as_of):
         while payday.weekday() >= 5:  # paid on the Friday before a weekend
             payday -= timedelta(days=1)
-        events.append(Event(at(payday, 6), "current", pence(salary), employer, "salary", "salary",
-                            description=income))
+        pay.append(Event(at(payday, 6), "current", pence(salary), employer, "salary", "salary",
+                         description=income))
+    events: list[Event] = signals.reshape_pay(truth_rng, behaviour, pay, as_of)
 
     bills = household_bills(rng, salary, renter, landlord, city)
     bills += subscriptions(rng, demo.subscriptions if demo else None)
@@ -142,9 +151,12 @@ def generate_customer(number: int, seed: int, as_of: date, months: int = 13,
     events += _within_means(chosen, events, rng.uniform(0.9, 1.0))
     if not demo and rng.random() < unusual_rate:
         events += unusual_purchases(rng, start, as_of, events)
+    events += signals.money_moved_out(behaviour, name, salary, as_of)
+    events += signals.foreign_transaction_fees(events, as_of, premier)
+    events += signals.overdraft_interest(truth_rng, behaviour, as_of)
 
     if has_credit_card:
-        events += _credit_card_repayments(events, start, as_of)
+        events += credit_card_repayments(events, start, as_of, behaviour.card_repaid_share)
     closing, lowest = _book(rows, events, number, account_ids, card_ids, opening)
     _within_overdraft(rows, account_ids["current"], closing, lowest["current"])
     for kind in kinds:
@@ -152,13 +164,20 @@ def generate_customer(number: int, seed: int, as_of: date, months: int = 13,
             "id": account_ids[kind], "customer_id": number, "kind": AccountKind(kind).value, "name": PRODUCT_NAMES[codes[kind]],
             "number": f"{40_000_000 + account_ids[kind]:08d}", "sort_code": SORT_CODE, "currency": "GBP",
             "balance_minor": closing[kind],
-            "credit_limit_minor": _credit_limit(rng, -lowest[kind]) if kind == "credit_card" else 0,
+            "credit_limit_minor": credit_limit(rng, -lowest[kind]) if kind == "credit_card" else 0,
             "overdraft_limit_minor": OVERDRAFT_LIMIT if kind == "current" else 0,
             "product_code": codes[kind], "opened_at": at(joined, 10),
         })
     if has_credit_card:
-        rows.recurring.append(_card_repayment(number, len(rows.recurring), account_ids["current"], -closing["credit_card"],
+        rows.recurring.append(card_repayment(number, len(rows.recurring), account_ids["current"], -closing["credit_card"],
                                               as_of))
+    rows.activity = signals.activity_rows(truth_rng, behaviour, number, start, as_of)
+    rows.complaints = signals.complaint_rows(truth_rng, behaviour, number, as_of)
+    accounts = {row["kind"]: row for row in rows.accounts}
+    realised = outcomes.realise(rows.transactions, accounts, {h["product_code"] for h in rows.holdings}, age, as_of,
+                                behaviour.card_repaid_share < 1)
+    rows.outcome = [outcomes.outcome_row(truth_rng, number, as_of, behaviour, realised, (as_of - joined).days,
+                                        sum(not c["resolved"] for c in rows.complaints))]
     return rows
 
 
@@ -202,22 +221,6 @@ def _pay_bills(rows: CustomerRows, bills: list[Bill], number: int, account_ids: 
     return events
 
 
-def _credit_limit(rng: random.Random, peak_owed: int) -> int:
-    """A limit from the usual bands, never below the most the customer has owed."""
-    limit = pence(rng.choice((1500, 2500, 4000, 6000)))
-    while limit < peak_owed:
-        limit += 100_000
-    return limit
-
-
-def _card_repayment(number: int, index: int, current_id: int, owed: int, as_of: date) -> dict:
-    """The direct debit that clears the credit card statement on the 5th."""
-    return {"id": ids.block(number, ids.RECURRING_PER_CUSTOMER, index), "customer_id": number,
-            "account_id": current_id, "merchant": CARD_REPAYMENT, "category": "transfer", "kind": "direct_debit",
-            "amount_minor": max(owed, 0), "frequency": Frequency.monthly.value,
-            "next_date": next_monthly(CARD_REPAYMENT_DAY, as_of), "active": True}
-
-
 def _within_means(chosen: list[Event], committed: list[Event], share: float) -> list[Event]:
     """Scale chosen spending so everything that goes out is about `share` of what comes in (salary covers it)."""
     income = sum(e.amount for e in committed if e.category == "salary")
@@ -235,28 +238,11 @@ def _within_means(chosen: list[Event], committed: list[Event], share: float) -> 
     return [e for e in chosen if e.amount != 0]
 
 
-def _credit_card_repayments(events: list[Event], start: date, end: date) -> list[Event]:
-    """The statement balance paid in full from the current account on the 5th of each month."""
-    repayments: list[Event] = []
-    for due in monthly(CARD_REPAYMENT_DAY, start, end):
-        previous_month_end = due.replace(day=1)
-        previous_month_start = (previous_month_end - timedelta(days=1)).replace(day=1)
-        owed = -sum(e.amount for e in events if e.account == "credit_card"
-                    and previous_month_start <= e.when.date() < previous_month_end)
-        if owed > 0:
-            when = at(due, 7)
-            # Money between the customer's own accounts: not spending (the card purchases already are).
-            repayments.append(Event(when, "current", -owed, CARD_REPAYMENT, "internal_transfer", "direct_debit",
-                                    description="Credit card repayment"))
-            repayments.append(Event(when, "credit_card", owed, "Payment received", "internal_transfer",
-                                    "direct_debit"))
-    return repayments
-
-
 def _within_overdraft(rows: CustomerRows, current_id: int, closing: dict[str, int], lowest: int) -> None:
-    """Start the current account with more money when its history would otherwise overrun the overdraft."""
+    """Start the current account with more money when its history would otherwise come within £250 of the end of
+    its overdraft (a customer whose pay has moved away still has room for a small payment)."""
     # Raising the opening balance moves every running balance by the same amount; no payment changes.
-    shortfall = -OVERDRAFT_LIMIT - lowest
+    shortfall = -OVERDRAFT_LIMIT + OVERDRAFT_HEADROOM - lowest
     if shortfall <= 0:
         return
     for row in rows.transactions:

@@ -15,3 +15,4 @@ def block(number: int, per_customer: int, index: int) -> int:
     if index >= per_customer:
         raise ValueError(f"customer {number} needs more than {per_customer} ids of one kind")
     return (number - 1) * per_customer + index + 1
+COMPLAINTS_PER_CUSTOMER = 8

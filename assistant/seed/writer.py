@@ -14,8 +14,11 @@ from tqdm import tqdm
 from assistant.bank.catalogue import PRODUCTS
 from assistant.bank.models import (
     Account,
+    AppActivity,
     Card,
+    Complaint,
     Customer,
+    CustomerOutcome,
     Payee,
     Product,
     ProductHolding,
@@ -31,9 +34,10 @@ from assistant.seed.generator import CustomerRows, generate_customer
 _TABLES = (
     ("customer", Customer), ("accounts", Account), ("holdings", ProductHolding), ("cards", Card),
     ("payees", Payee), ("recurring", RecurringPayment), ("transactions", Transaction),
-    ("unusual", UnusualPurchaseLabel),
+    ("unusual", UnusualPurchaseLabel), ("complaints", Complaint), ("activity", AppActivity),
+    ("outcome", CustomerOutcome),
 )
-_SEQUENCED = (Customer, Account, ProductHolding, Card, Payee, RecurringPayment, Transaction)
+_SEQUENCED = (Customer, Account, ProductHolding, Card, Payee, RecurringPayment, Transaction, Complaint)
 
 
 class BankAlreadySeeded(Exception):

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, delete
 
-from assistant.db import get_engine
+from assistant.db import create_schema, get_engine, make_engine, utcnow
+from assistant.handoff.models import HandoffTicket, TicketChurnRisk
 from assistant.identity import conversation_id_for
+from assistant.models.artefacts import current_models
+from assistant.models.build import build_models
+from assistant.models.records import OfferEvent
+from assistant.seed.writer import seed_bank
 from assistant.settings import get_settings
 from tests.builders import CustomerRecords, build_customer
+
+TRAINED_BANK_CUSTOMERS = 400
 
 
 @pytest.fixture
@@ -66,3 +75,44 @@ async def run_action(action: Action, tracker: Tracker, domain: dict[str, Any] | 
     if inspect.isawaitable(result):
         result = await result
     return dispatcher.messages, list(result or [])
+
+
+@dataclass(frozen=True)
+class TrainedBank:
+    """A seeded bank (as of today) and the folder its churn and offer models were trained into."""
+
+    engine: Engine
+    models_dir: Path
+
+
+@pytest.fixture(scope="session")
+def trained_bank_today(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrainedBank]:
+    """400 seeded customers as of today, and both models trained on them (the actions score customers now)."""
+    folder = tmp_path_factory.mktemp("offers-bank")
+    engine = make_engine(f"sqlite:///{folder / 'bank.db'}")
+    create_schema(engine)
+    seed_bank(engine, customers=TRAINED_BANK_CUSTOMERS, seed=7, as_of=utcnow().date(), progress=False)
+    with Session(engine) as db:
+        build_models(db, folder / "models", progress=False)
+    yield TrainedBank(engine, folder / "models")
+    engine.dispose()
+
+
+@pytest.fixture
+def offers_bank(trained_bank_today: TrainedBank, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """The action server pointed at the trained bank and its models; offers and tickets are wiped afterwards."""
+    monkeypatch.setenv("DATABASE_URL", trained_bank_today.engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("MODELS_DIR", str(trained_bank_today.models_dir))
+    _forget_configuration()
+    yield trained_bank_today.engine
+    with Session(trained_bank_today.engine) as db:
+        for table in (OfferEvent, TicketChurnRisk, HandoffTicket):
+            db.exec(delete(table))
+        db.commit()
+    _forget_configuration()
+
+
+def _forget_configuration() -> None:
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    current_models.cache_clear()

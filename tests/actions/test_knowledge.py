@@ -7,17 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from actions.knowledge import ActionAnswerQuestion, ActionShowArticle, knowledge_index
+from rasa_sdk.events import ConversationPaused, SlotSet
+from sqlalchemy.engine import Engine
+
+from actions.knowledge import UNSURE_SLOT, ActionAnswerQuestion, ActionShowArticle, knowledge_index
 from assistant.knowledge.index import build_index
 from assistant.settings import get_settings
 from tests.actions.conftest import make_tracker, run_action
+from tests.builders import CustomerRecords
 
 
 @pytest.fixture(scope="module")
-def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    build_dir = tmp_path_factory.mktemp("build")
-    build_index(build_dir / "knowledge" / "index", progress=False)
-    return build_dir
+def built_index() -> Path:
+    """The project's index as `make knowledge` built it (built here only when it is missing or stale)."""
+    build_index(progress=False)
+    return get_settings().build_dir
 
 
 @pytest.fixture
@@ -38,9 +42,9 @@ async def test_a_covered_question_is_answered_with_the_article_and_its_source(kn
         "card-arrival", True)
 
 
-async def test_an_unclear_question_offers_the_closest_articles_as_buttons(knowledge: None) -> None:
+async def test_an_unclear_question_offers_the_closest_articles_and_none_of_these_as_buttons(knowledge: None) -> None:
     messages, _ = await run_action(ActionAnswerQuestion(), make_tracker(1, text="tell me a joke about penguins"))
-    assert (len(messages[0]["buttons"]), messages[0]["buttons"][0]["payload"].startswith("/choose_article")) == (3, True)
+    assert ([b["payload"].split("{")[0] for b in messages[0]["buttons"]]) == ["/choose_article"] * 3 + ["/none_of_these"]
 
 
 async def test_a_chosen_article_is_quoted(knowledge: None) -> None:
@@ -58,3 +62,21 @@ async def test_without_an_index_the_customer_hears_it_is_unavailable(tmp_path: P
     knowledge_index.cache_clear()
     get_settings.cache_clear()
     assert "can't look that up" in messages[0]["text"]
+
+
+async def test_suggestions_remember_that_the_question_was_not_understood(knowledge: None) -> None:
+    _, events = await run_action(ActionAnswerQuestion(), make_tracker(1, text="tell me a joke about penguins"))
+    assert events == [SlotSet(UNSURE_SLOT, True)]
+
+
+async def test_asking_again_after_suggestions_without_being_understood_hands_the_chat_to_a_person(
+        knowledge: None, records: CustomerRecords, action_db: Engine) -> None:
+    tracker = make_tracker(records.customer.id, text="what about the penguins then", slots={UNSURE_SLOT: True})
+    messages, events = await run_action(ActionAnswerQuestion(), tracker)
+    assert (messages[0]["custom"]["type"], ConversationPaused() in events) == ("handoff", True)
+
+
+async def test_an_answered_question_clears_the_not_understood_mark(knowledge: None) -> None:
+    tracker = make_tracker(1, text="my card still hasn't arrived, what do I do?", slots={UNSURE_SLOT: True})
+    _, events = await run_action(ActionAnswerQuestion(), tracker)
+    assert events == [SlotSet(UNSURE_SLOT, False)]

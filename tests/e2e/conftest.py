@@ -1,12 +1,21 @@
-"""One running assistant per test session: Rasa needs ~40 s to load its model, so it starts once."""
+"""One running assistant per test session (Rasa needs ~40 s to load its model), and headless Chromium for the pages."""
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.e2e.stack import Stack, launch
+from tests.e2e.stack import ROOT, Stack, launch
+from tests.e2e.web_chat import phone_chat
+
+# As root, in a closed network: no sandbox, and no background calls to Google's hosts.
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -15,3 +24,21 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     running = launch(tmp_path_factory.mktemp("assistant"))
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless (Playwright's own browser download is not used)."""
+    chromium = subprocess.run([str(ROOT / "scripts" / "ensure-chromium")], capture_output=True, text=True, check=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium.stdout.strip(), args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, stack: Stack) -> Iterator[Page]:
+    """A phone-sized page on the web chat, signed in as the first demo customer."""
+    with phone_chat(browser, stack, 1) as chat:
+        expect(chat.locator("#chat")).to_be_visible()
+        yield chat

@@ -1,4 +1,5 @@
-"""The whole assistant as real processes: action server, Rasa server and gateway, on free local ports."""
+"""The whole assistant as real processes: action server, Rasa server, gateway, push-service simulator and alert
+outbox delivery, on free local ports."""
 
 from __future__ import annotations
 
@@ -86,18 +87,20 @@ class Stack:
                 process.wait()
 
 
-def launch(workdir: Path, customers: int = 12) -> Stack:
-    """Seed a fresh bank in workdir and start the action server, Rasa and the gateway against it."""
+def launch(workdir: Path, customers: int = 200) -> Stack:
+    """Seed a fresh bank in workdir, train the churn and offer models on it, and start the action server, Rasa, the
+    gateway, the push-service simulator and the outbox delivery against it (200 customers: enough churners and product take-ups for the models to train)."""
     if not MODEL.exists():
         raise RuntimeError(f"no trained dialogue model at {MODEL}: run `make train` first")
     database_url = f"sqlite:///{workdir / 'bank.db'}"
-    action_port, rasa_port, gateway_port = free_port(), free_port(), free_port()
+    action_port, rasa_port, gateway_port, push_port = free_port(), free_port(), free_port(), free_port()
     env = {
         **os.environ,
         "ASSISTANT_PROFILE": "embedded",
         "DATABASE_URL": database_url,
         "CONVERSATION_SECRET": secrets.token_hex(16),
         "JWT_SECRET": secrets.token_hex(32),
+        "PROACTIVE_SECRET": secrets.token_hex(32),
         "RASA_TOKEN": secrets.token_hex(12),
         "RASA_PORT": str(rasa_port),
         "RASA_URL": f"http://127.0.0.1:{rasa_port}",
@@ -108,8 +111,15 @@ def launch(workdir: Path, customers: int = 12) -> Stack:
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "GATEWAY_HOST": "127.0.0.1",
         "GATEWAY_PORT": str(gateway_port),
+        "FEED_API_KEY": secrets.token_hex(16),
+        # The alert loop as in `make run`: outbox -> push-service simulator -> the gateway's proactive endpoint.
+        "PUSH_SIMULATOR_PORT": str(push_port),
+        "PUSH_WEBHOOK_URL": f"http://127.0.0.1:{push_port}/push",
+        "PROACTIVE_URL": f"http://127.0.0.1:{gateway_port}/api/v1/proactive",
         "RASA_TELEMETRY_ENABLED": "false",
         "HF_HUB_OFFLINE": "1",
+        "MODELS_DIR": str(workdir / "models"),
+        "OMP_NUM_THREADS": "1",
     }
     seeded = subprocess.run(
         [str(APP_PYTHON), "-m", "assistant", "seed", "--customers", str(customers), "--database-url", database_url],
@@ -117,11 +127,17 @@ def launch(workdir: Path, customers: int = 12) -> Stack:
     )
     if seeded.returncode != 0:
         raise RuntimeError(f"seeding the test bank failed:\n{seeded.stdout}\n{seeded.stderr}")
+    trained = subprocess.run([str(APP_PYTHON), "-m", "assistant.models", "--quiet", "train"],
+                             cwd=ROOT, env=env, capture_output=True, text=True)
+    if trained.returncode != 0:
+        raise RuntimeError(f"training the churn and offer models failed:\n{trained.stdout}\n{trained.stderr}")
     stack = Stack(workdir, database_url, env, f"http://127.0.0.1:{gateway_port}", f"http://127.0.0.1:{rasa_port}")
     try:
         stack.start("actions", [str(APP_PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)])
         stack.start("rasa", [str(ROOT / "scripts" / "rasa-run")])
         stack.start("gateway", [str(APP_PYTHON), "-m", "assistant.gateway"])
+        stack.start("push", [str(APP_PYTHON), "-m", "assistant.push_simulator"])
+        stack.start("outbox", [str(APP_PYTHON), "-m", "assistant.alerts", "deliver", "--forever"])
         stack.wait_until_ready()
     except Exception:
         stack.stop()

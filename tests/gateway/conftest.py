@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from aiohttp import web
+from aiohttp import ClientWebSocketResponse, web
 from aiohttp.test_utils import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -24,9 +25,11 @@ RASA_TOKEN = "test-rasa-token"
 
 @dataclass
 class RasaStandIn:
-    """Answers like Rasa's REST channel and records every request it received."""
+    """Answers like Rasa's REST channel and conversation API, records every request and keeps a tracker per sender."""
 
     received: list[dict[str, Any]] = field(default_factory=list)
+    triggered: list[dict[str, Any]] = field(default_factory=list)
+    trackers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     tokens: list[str | None] = field(default_factory=list)
     replies: list[dict[str, Any]] = field(default_factory=list)
     status: int = 200
@@ -41,8 +44,44 @@ class RasaStandIn:
         await asyncio.sleep(self.delay_seconds)
         if self.status != 200:
             return web.json_response({"status": "failure"}, status=self.status)
+        events = self.trackers.setdefault(body["sender"], [])
+        events.append({"event": "user", "text": body["message"], "timestamp": time.time()})
+        if _paused(events):  # a paused conversation records the message and predicts nothing
+            return web.json_response([])
+        events.extend(_bot_events(self.replies))
         # Rasa's collector addresses each message to the sender and drops keys whose value is None.
         return web.json_response([{"recipient_id": body["sender"], **reply} for reply in self.replies])
+
+    async def trigger_intent(self, request: web.Request) -> web.Response:
+        if request.query.get("token") != RASA_TOKEN:
+            return web.json_response({"status": "failure", "reason": "NotAuthenticated"}, status=401)
+        body = await request.json()
+        sender = request.match_info["conversation_id"]
+        self.triggered.append({"sender": sender, **body})
+        if self.status != 200:
+            return web.json_response({"status": "failure"}, status=self.status)
+        events = self.trackers.setdefault(sender, [])
+        events.append({"event": "user", "text": f"EXTERNAL: {body['name']}", "timestamp": time.time()})
+        events.extend(_bot_events(self.replies))
+        return web.json_response({"tracker": {"sender_id": sender, "events": events},
+                                  "messages": [{"recipient_id": sender, **reply} for reply in self.replies]})
+
+    async def tracker(self, request: web.Request) -> web.Response:
+        if request.query.get("token") != RASA_TOKEN:
+            return web.json_response({"status": "failure", "reason": "NotAuthenticated"}, status=401)
+        sender = request.match_info["conversation_id"]
+        return web.json_response({"sender_id": sender, "events": self.trackers.get(sender, [])})
+
+    async def append_events(self, request: web.Request) -> web.Response:
+        if request.query.get("token") != RASA_TOKEN:
+            return web.json_response({"status": "failure", "reason": "NotAuthenticated"}, status=401)
+        if self.status != 200:
+            return web.json_response({"status": "failure"}, status=self.status)
+        body = await request.json()
+        sender = request.match_info["conversation_id"]
+        events = self.trackers.setdefault(sender, [])
+        events.extend({"timestamp": time.time(), **event} for event in (body if isinstance(body, list) else [body]))
+        return web.json_response({"sender_id": sender, "events": events, "paused": _paused(events)})
 
     async def status_endpoint(self, request: web.Request) -> web.Response:
         if request.query.get("token") != RASA_TOKEN:
@@ -50,6 +89,19 @@ class RasaStandIn:
         if not self.model_loaded:
             return web.json_response({"status": "failure", "reason": "Conflict"}, status=409)
         return web.json_response({"model_file": "assistant.tar.gz", "model_id": "test"})
+
+
+def _paused(events: list[dict[str, Any]]) -> bool:
+    """Whether the last pause or resume event of a tracker was a pause."""
+    switches = [event["event"] for event in events if event.get("event") in {"pause", "resume"}]
+    return bool(switches) and switches[-1] == "pause"
+
+
+def _bot_events(replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Replies as Rasa records them: a bot event with the text, and buttons and custom under data."""
+    return [{"event": "bot", "text": reply.get("text"), "timestamp": time.time(),
+             "data": {"buttons": reply.get("buttons"), "custom": reply.get("custom")}, "metadata": {}}
+            for reply in replies]
 
 
 def free_port() -> int:
@@ -80,6 +132,9 @@ async def rasa(aiohttp_server) -> RasaStandIn:
     app = web.Application()
     app.router.add_post("/webhooks/rest/webhook", stand_in.webhook)
     app.router.add_get("/status", stand_in.status_endpoint)
+    app.router.add_post("/conversations/{conversation_id}/trigger_intent", stand_in.trigger_intent)
+    app.router.add_get("/conversations/{conversation_id}/tracker", stand_in.tracker)
+    app.router.add_post("/conversations/{conversation_id}/tracker/events", stand_in.append_events)
     server = await aiohttp_server(app)
     stand_in.url = str(server.make_url("")).rstrip("/")
     return stand_in
@@ -136,3 +191,16 @@ async def sign_in(client: TestClient, customer_id: int) -> str:
 def bearer(token: str) -> dict[str, str]:
     """The Authorization header for a token."""
     return {"Authorization": f"Bearer {token}"}
+
+
+async def ready_socket(client: TestClient, path: str, token: str) -> ClientWebSocketResponse:
+    """A live-channel socket at `path`, signed in with `token` and past its ready frame."""
+    channel = await client.ws_connect(path)
+    await channel.send_json({"type": "auth", "token": token})
+    assert (await channel.receive_json(timeout=5))["type"] == "ready"
+    return channel
+
+
+async def customer_socket(client: TestClient, customer_id: int) -> ClientWebSocketResponse:
+    """The customer's live channel, signed in and ready."""
+    return await ready_socket(client, "/api/v1/chat/ws", await sign_in(client, customer_id))

@@ -1,43 +1,26 @@
-// The web chat: demo sign-in, a transcript, quick replies, transaction tables and spending charts.
-// Everything the bot or the customer says is inserted as text, never as HTML.
+// The web chat: demo sign-in, the conversation so far, quick replies, and live bot, agent and proactive messages.
+// Everything the bot, an agent or the customer says is inserted as text, never as HTML.
 "use strict";
 
 (function () {
   const TOKEN_KEY = "assistant.token";
   const CUSTOMER_KEY = "assistant.customer";
-  const SVG_NS = "http://www.w3.org/2000/svg";
-  const CURRENCY_SYMBOLS = { GBP: "£", EUR: "€", USD: "$" };
 
   const $ = (id) => document.getElementById(id);
   const ui = {
     signIn: $("sign-in"), personas: $("personas"), signInStatus: $("sign-in-status"),
     chat: $("chat"), transcript: $("transcript"), typing: $("typing"),
     composer: $("composer"), message: $("message"), send: $("send"),
-    who: $("who"), signOut: $("sign-out"),
+    who: $("who"), signOut: $("sign-out"), banner: $("handoff-banner"),
   };
+  const HISTORY_LIMIT = 100;
+  let live = null;
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
     if (className) node.className = className;
     if (text !== undefined && text !== null) node.textContent = text;
     return node;
-  }
-
-  function svg(tag, attributes, text) {
-    const node = document.createElementNS(SVG_NS, tag);
-    for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, String(value));
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
-  // Amounts arrive as decimal strings ("-1234.50"); format them as text, without float arithmetic.
-  function formatMoney(amount, currency) {
-    const raw = String(amount).trim();
-    const negative = raw.startsWith("-");
-    const [whole, fraction = "00"] = raw.replace(/^[-+]/, "").split(".");
-    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-    const symbol = CURRENCY_SYMBOLS[currency] || (currency ? currency + " " : "");
-    return (negative ? "−" : "") + symbol + grouped + "." + fraction.padEnd(2, "0");
   }
 
   // --- session -------------------------------------------------------------------------------
@@ -54,6 +37,10 @@
   }
 
   function signOut(reason) {
+    if (live) live.close();
+    live = null;
+    delete document.body.dataset.live;
+    showHandoff(null);
     sessionStorage.removeItem(TOKEN_KEY);
     sessionStorage.removeItem(CUSTOMER_KEY);
     ui.transcript.replaceChildren();
@@ -122,9 +109,64 @@
     sessionStorage.setItem(TOKEN_KEY, result.body.token);
     sessionStorage.setItem(CUSTOMER_KEY, JSON.stringify(result.body.customer));
     setSignInStatus("");
-    showChat(result.body.customer);
-    addNote("Hello " + result.body.customer.name.split(" ")[0] +
+    startConversation(result.body.customer, "Hello " + result.body.customer.name.split(" ")[0] +
       ". Ask about your balance, recent transactions, spending, bills, transfers or cards.");
+  }
+
+  // The conversation so far comes from the server (the tracker is the record); then live events follow.
+  async function startConversation(customer, greeting) {
+    showChat(customer);
+    await loadHistory(greeting);
+    if (!sessionStorage.getItem(TOKEN_KEY)) return;
+    live = window.LumenLive.connect(sessionStorage.getItem(TOKEN_KEY), {
+      onEvent: showEvent,
+      onReady: (isReconnect) => {
+        document.body.dataset.live = "on";
+        if (isReconnect) loadHistory(null);
+      },
+      onDown: () => { document.body.dataset.live = "off"; },
+      onRefused: (reason) => signOut(reason.charAt(0).toUpperCase() + reason.slice(1) + "."),
+    });
+  }
+
+  async function loadHistory(greeting) {
+    const result = await api("/api/v1/chat/history?limit=" + HISTORY_LIMIT, { method: "GET" });
+    if (result.status === 401) {
+      signOut(result.error.message);
+      return;
+    }
+    if (!result.ok) {
+      addNote("Earlier messages could not be loaded just now.");
+      if (greeting) addNote(greeting);
+      return;
+    }
+    const entries = result.body.messages;
+    ui.transcript.replaceChildren();
+    if (!entries.length && greeting) addNote(greeting);
+    entries.forEach((entry, index) => showEntry(entry, index === entries.length - 1));
+    showHandoff(handoffStateOf(entries));
+  }
+
+  // --- handoff -------------------------------------------------------------------------------
+  function isHandoff(message) { return Boolean(message.custom && message.custom.type === "handoff"); }
+
+  // A chat is with a person from the bot's handoff message until the bot speaks again (the handback).
+  function handoffStateOf(entries) {
+    let state = null;
+    for (const entry of entries) {
+      if (entry.from === "bot") state = isHandoff(entry) ? { agent: null } : null;
+      else if (entry.from === "agent" && state) state = { agent: entry.agent_name || null };
+    }
+    return state;
+  }
+
+  function showHandoff(state) {
+    ui.banner.hidden = !state;
+    if (state) {
+      ui.banner.textContent = state.agent
+        ? state.agent + " from Lumen is looking after this chat."
+        : "A member of our support team will join this chat shortly.";
+    }
   }
 
   // --- transcript ----------------------------------------------------------------------------
@@ -135,6 +177,11 @@
   }
 
   function addNote(text) { return append(el("li", "note", text)); }
+  function addAgentMessage(name, message) {
+    const item = el("li", "bubble from-agent");
+    item.append(el("span", "agent-name", (name || "Support") + " from Lumen"), el("span", "agent-text", message.text || ""));
+    return append(item);
+  }
   function addCustomerBubble(text) { return append(el("li", "bubble from-customer", text)); }
   function addBotError(text) {
     const item = el("li", "bubble from-bot error", text);
@@ -142,12 +189,13 @@
     return append(item);
   }
 
-  function quickReplies(buttons) {
+  function quickReplies(buttons, active) {
     const item = el("li", "quick-replies");
     item.setAttribute("aria-label", "Suggested replies");
     for (const button of buttons) {
       const reply = el("button", "quick-reply", button.title);
       reply.type = "button";
+      reply.disabled = active === false;
       reply.addEventListener("click", () => {
         for (const other of item.querySelectorAll("button")) other.disabled = true;
         send(button.payload, button.title);
@@ -157,82 +205,40 @@
     return item;
   }
 
-  function transactionsTable(payload) {
-    const items = payload.items || [];
-    if (!items.length) return el("p", null, "No transactions to show.");
-    const table = el("table", "transactions");
-    table.append(el("caption", null, payload.title || "Transactions"));
-    const head = el("tr");
-    for (const [label, cls] of [["Date", ""], ["Merchant", ""], ["Category", "category"], ["Amount", "amount"]]) {
-      const th = el("th", cls, label);
-      th.scope = "col";
-      head.append(th);
-    }
-    const thead = el("thead");
-    thead.append(head);
-    const tbody = el("tbody");
-    for (const item of items) {
-      const row = el("tr");
-      const credit = !String(item.amount).trim().startsWith("-");
-      row.append(el("td", null, item.date), el("td", null, item.merchant), el("td", "category", item.category),
-        el("td", "amount" + (credit ? " credit" : ""), formatMoney(item.amount, item.currency)));
-      tbody.append(row);
-    }
-    table.append(thead, tbody);
-    return table;
-  }
-
-  function spendingChart(payload) {
-    const figure = el("figure", "spending");
-    const categories = payload.categories || [];
-    const currency = payload.currency;
-    const title = payload.title || "Spending by category";
-    figure.append(el("figcaption", "chart-title", title + (payload.period && payload.period.label ? " (" + payload.period.label + ")" : "")));
-    if (!categories.length) {
-      figure.append(el("p", null, "No spending in this period."));
-      return figure;
-    }
-    // Bar lengths only need proportions, so reading the decimal strings as numbers is fine here.
-    const values = categories.map((c) => Math.abs(Number(c.amount)) || 0);
-    const largest = Math.max(...values, 0.01);
-    const rowHeight = 26, labelWidth = 110, barSpace = 130, width = 320;
-    const chart = svg("svg", {
-      class: "chart", viewBox: `0 0 ${width} ${categories.length * rowHeight + 4}`, role: "img",
-      "aria-label": title + ": " + categories.map((c) => c.category + " " + formatMoney(c.amount, currency)).join(", "),
-    });
-    chart.append(svg("title", {}, title));
-    categories.forEach((category, index) => {
-      const y = index * rowHeight + 4;
-      const barWidth = Math.max(2, (values[index] / largest) * barSpace);
-      const name = category.category.length > 16 ? category.category.slice(0, 15) + "…" : category.category;
-      chart.append(
-        svg("text", { x: 0, y: y + 15 }, name),
-        svg("rect", { class: "bar", x: labelWidth, y: y + 3, width: barWidth.toFixed(1), height: rowHeight - 10, rx: 3 }),
-        svg("text", { x: labelWidth + barWidth + 6, y: y + 15 }, formatMoney(category.amount, currency)),
-      );
-    });
-    figure.append(chart);
-    if (payload.total !== undefined) figure.append(el("p", "chart-total", "Total " + formatMoney(payload.total, currency)));
-    return figure;
-  }
-
-  function customContent(custom) {
-    if (custom.type === "transactions") return transactionsTable(custom);
-    if (custom.type === "spending_chart") return spendingChart(custom);
-    return null;
-  }
-
-  function addBotMessage(message) {
-    if (message.text) append(el("li", "bubble from-bot", message.text));
+  function addBotMessage(message, options) {
+    const { proactive = false, active = true } = options || {};
+    if (message.text) append(el("li", "bubble from-bot" + (proactive ? " proactive" : ""), message.text));
     if (message.custom) {
-      const content = customContent(message.custom);
+      const content = window.LumenWidgets.customContent(message.custom);
       if (content) {
         const item = el("li", "bubble from-bot wide");
         item.append(content);
         append(item);
       }
     }
-    if (message.buttons && message.buttons.length) append(quickReplies(message.buttons));
+    if (message.buttons && message.buttons.length) append(quickReplies(message.buttons, active));
+  }
+
+  // One entry of the history; only the latest entry's buttons can still be pressed.
+  function showEntry(entry, isLatest) {
+    if (entry.from === "customer") addCustomerBubble(entry.text);
+    else if (entry.from === "agent") addAgentMessage(entry.agent_name, entry);
+    else addBotMessage(entry, { proactive: Boolean(entry.proactive), active: isLatest });
+  }
+
+  // An event pushed over the live channel (assistant/gateway/realtime.py).
+  function showEvent(event) {
+    const messages = event.messages || [];
+    if (event.type === "agent") {
+      const name = event.agent && event.agent.name;
+      showHandoff({ agent: name || null });
+      messages.forEach((message) => addAgentMessage(name, message));
+      return;
+    }
+    if (event.type === "proactive" && event.notification) addNote(event.notification.title);
+    if (event.type === "handback") showHandoff(null);
+    messages.forEach((message) => addBotMessage(message, { proactive: event.type === "proactive" }));
+    if (event.type === "handoff" || messages.some(isHandoff)) showHandoff({ agent: null });
   }
 
   // --- sending -------------------------------------------------------------------------------
@@ -254,8 +260,11 @@
       addBotError(result.error.message);
       return;
     }
-    if (!result.body.messages.length) addNote("The assistant had nothing to add.");
-    result.body.messages.forEach(addBotMessage);
+    const messages = result.body.messages;
+    // While a person has the chat, the bot is silent and the message has gone to them.
+    if (!messages.length && !result.body.handoff) addNote("The assistant had nothing to add.");
+    messages.forEach((reply) => addBotMessage(reply));
+    if (messages.some(isHandoff)) showHandoff({ agent: null });
   }
 
   ui.composer.addEventListener("submit", (event) => {
@@ -278,8 +287,7 @@
 
   const customer = savedCustomer();
   if (sessionStorage.getItem(TOKEN_KEY) && customer) {
-    showChat(customer);
-    addNote("Welcome back, " + customer.name.split(" ")[0] + ".");
+    startConversation(customer, "Welcome back, " + customer.name.split(" ")[0] + ".");
   } else {
     loadPersonas();
   }

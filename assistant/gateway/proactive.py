@@ -1,0 +1,91 @@
+"""POST /api/v1/proactive: the push-notification service starts a proactive message in a customer's conversation.
+
+Authenticated by an HMAC-SHA256 signature of the timestamp and body (assistant/proactive/signing.py), not by a
+customer token: the caller is a service. The message is triggered in Rasa as EXTERNAL_<event>, pushed to the
+customer's open chat, and the notification to show is returned; the same idempotency key twice sends it once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from assistant.gateway.database import read
+from assistant.gateway.errors import ApiError
+from assistant.gateway.inputs import parse_json_object
+from assistant.gateway.keys import ENGINE, HUB, RASA, SETTINGS
+from assistant.gateway.rasa_client import RasaTimeout, RasaUnavailable
+from assistant.identity import conversation_id_for
+from assistant.proactive import deliveries
+from assistant.proactive.notifications import UnknownSubject, trigger_entities
+from assistant.proactive.requests import InvalidProactiveRequest, ProactiveRequest, parse_request
+from assistant.proactive.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureRejected, verify
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SignedRequest:
+    """A proactive request whose signature checked out, with that signature and its timestamp."""
+
+    body: ProactiveRequest
+    signature: str
+    timestamp: int
+
+
+def _signed_request(request: web.Request, raw: bytes) -> SignedRequest:
+    signature = request.headers.get(SIGNATURE_HEADER, "").strip().lower()
+    try:
+        timestamp = verify(raw, request.headers.get(TIMESTAMP_HEADER), signature, request.app[SETTINGS].proactive_secret)
+    except SignatureRejected as exc:
+        raise ApiError(401, exc.code, exc.message) from exc
+    body = parse_json_object(raw)
+    try:
+        return SignedRequest(parse_request(body), signature, timestamp)
+    except InvalidProactiveRequest as exc:
+        raise ApiError(400, "invalid_body", str(exc)) from exc
+
+
+async def _accept(request: web.Request, signed: SignedRequest) -> deliveries.Acceptance:
+    app, proactive = request.app, signed.body
+    try:
+        return await read(deliveries.accept, app[ENGINE], proactive, signed.signature, signed.timestamp,
+                          app[SETTINGS].chat_deep_link)
+    except deliveries.ReplayedRequest as exc:
+        raise ApiError(401, "replayed_request", "This signed request was already received; sign each attempt afresh.") from exc
+    except deliveries.UnknownCustomer as exc:
+        raise ApiError(404, "unknown_customer", f"There is no customer {proactive.customer_id}.") from exc
+    except UnknownSubject as exc:
+        raise ApiError(404, "unknown_subject", f"The {proactive.event.replace('_', ' ')} is not about anything "
+                                               "this customer has.") from exc
+    except deliveries.KeyReused as exc:
+        raise ApiError(409, "idempotency_key_reused",
+                       "This idempotency key was already used for a different customer or event.") from exc
+
+
+async def proactive_message(request: web.Request) -> web.Response:
+    """Start a proactive conversation (signed by the push service) and return the notification to show."""
+    signed = _signed_request(request, await request.read())
+    proactive = signed.body
+    accepted = await _accept(request, signed)
+    if accepted.duplicate:
+        return web.json_response({"notification": accepted.notification.as_json(),
+                                  "delivered_live": accepted.delivered_live, "duplicate": True})
+    app = request.app
+    sender = conversation_id_for(proactive.customer_id, app[SETTINGS].conversation_secret)
+    try:
+        messages = await app[RASA].trigger_intent(sender, f"EXTERNAL_{proactive.event}", trigger_entities(proactive))
+    except (RasaTimeout, RasaUnavailable) as exc:
+        # Forget the key so the push service's retry sends it. After a timeout Rasa may still have delivered it,
+        # and the retry then asks twice: better than a fraud check that never reaches the customer.
+        await read(deliveries.release, app[ENGINE], proactive, signed.signature)
+        raise ApiError(503, "assistant_unavailable",
+                       "The assistant could not start the conversation; nothing was sent. Please retry.") from exc
+    delivered = await app[HUB].to_customer(proactive.customer_id, {"type": "proactive", "messages": messages,
+                                                                    "notification": accepted.notification.as_json()})
+    await read(deliveries.mark_sent, app[ENGINE], proactive, delivered > 0)
+    log.info("proactive %s sent to customer %s (live: %s)", proactive.event, proactive.customer_id, delivered > 0)
+    return web.json_response({"notification": accepted.notification.as_json(), "delivered_live": delivered > 0,
+                              "duplicate": False})

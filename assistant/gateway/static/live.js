@@ -1,0 +1,61 @@
+// The chat's live channel: the customer websocket (auth frame first), kept open with reconnects.
+// Protocol: assistant/gateway/realtime.py. Events: bot, agent, proactive, handoff, handback.
+"use strict";
+
+window.LumenLive = (function () {
+  const REFUSED = { 4401: "unauthorized", 4403: "forbidden" };
+  const MAX_DELAY_MS = 30000;
+
+  function socketUrl() {
+    return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/v1/chat/ws";
+  }
+
+  // handlers: onEvent(event), onReady(isReconnect), onDown(), onRefused(reason)
+  function connect(token, handlers) {
+    let socket = null;
+    let stopped = false;
+    let failures = 0;
+    let everReady = false;
+    let timer = null;
+
+    function open() {
+      socket = new WebSocket(socketUrl());
+      socket.addEventListener("open", () => socket.send(JSON.stringify({ type: "auth", token })));
+      socket.addEventListener("message", (message) => {
+        let event;
+        try { event = JSON.parse(message.data); } catch (e) { return; }
+        if (event.type === "ready") {
+          handlers.onReady(everReady);
+          everReady = true;
+          failures = 0;
+        } else if (event.type !== "pong" && event.type !== "error") {
+          handlers.onEvent(event);
+        }
+      });
+      socket.addEventListener("close", (closed) => {
+        if (stopped) return;
+        if (REFUSED[closed.code]) {
+          stopped = true;
+          handlers.onRefused(closed.reason || "Please sign in again.");
+          return;
+        }
+        handlers.onDown();
+        // Back off exponentially with jitter, so a restarted gateway is not hit by every phone at once.
+        const delay = Math.min(MAX_DELAY_MS, 1000 * 2 ** failures) * (0.5 + Math.random() / 2);
+        failures += 1;
+        timer = setTimeout(open, delay);
+      });
+    }
+
+    open();
+    return {
+      close() {
+        stopped = true;
+        clearTimeout(timer);
+        if (socket) socket.close(1000, "signed out");
+      },
+    };
+  }
+
+  return { connect };
+})();

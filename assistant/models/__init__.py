@@ -1,0 +1,1 @@
+"""Churn and next-best-offer models: features, training, explanations and the services built on them."""

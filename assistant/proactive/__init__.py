@@ -1,0 +1,1 @@
+"""Proactive messages: signed requests from the push-notification service, their notifications and idempotency."""

@@ -1,0 +1,81 @@
+"""The push-service simulator's app factory and its one webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+
+from assistant.alerts.signing import signed_headers
+from assistant.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+SETTINGS = web.AppKey("settings", Settings)
+HTTP = web.AppKey("http", aiohttp.ClientSession)
+EVENTS = frozenset({"unusual_purchase", "upcoming_bill"})
+_TIMEOUT = aiohttp.ClientTimeout(total=10)
+
+
+def _problem(body: object) -> str | None:
+    """What is wrong with a delivery's body, if anything."""
+    if not isinstance(body, dict):
+        return "the body must be a JSON object"
+    if isinstance(body.get("customer_id"), bool) or not isinstance(body.get("customer_id"), int):
+        return '"customer_id" must be a whole number'
+    if body.get("event") not in EVENTS:
+        return f'"event" must be one of {", ".join(sorted(EVENTS))}'
+    if not isinstance(body.get("data"), dict):
+        return '"data" must be an object'
+    if not isinstance(body.get("idempotency_key"), str) or not body["idempotency_key"]:
+        return '"idempotency_key" must be a non-empty string'
+    return None
+
+
+async def push(request: web.Request) -> web.Response:
+    """Take one delivery and forward it, signed, to the gateway; 502 when the gateway did not take it."""
+    raw = await request.read()
+    try:
+        body = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        body = None
+    problem = _problem(body)
+    if problem:
+        return web.json_response({"error": {"code": "invalid_body", "message": problem}}, status=400)
+    settings = request.app[SETTINGS]
+    try:
+        async with request.app[HTTP].post(settings.proactive_url, data=raw, timeout=_TIMEOUT,
+                                          headers=signed_headers(settings.proactive_secret, raw)) as answer:
+            status = answer.status
+    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        log.warning("gateway unreachable for %s: %s", body["idempotency_key"], exc)
+        return web.json_response({"status": "gateway_unreachable"}, status=502)
+    if status >= 300:
+        log.warning("gateway answered %s for %s", status, body["idempotency_key"])
+        return web.json_response({"status": "gateway_refused", "gateway_status": status}, status=502)
+    return web.json_response({"status": "forwarded"}, status=202)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """The simulator is up."""
+    return web.json_response({"status": "ok", "role": "push-service simulator"})
+
+
+async def http_session(app: web.Application) -> AsyncIterator[None]:
+    """One HTTP session to the gateway for the app's lifetime."""
+    async with aiohttp.ClientSession() as http:
+        app[HTTP] = http
+        yield
+
+
+def init_app(settings: Settings | None = None) -> web.Application:
+    """Assemble the simulator (settings default to the environment's)."""
+    app = web.Application(client_max_size=64 * 1024)
+    app[SETTINGS] = settings or get_settings()
+    app.cleanup_ctx.append(http_session)
+    app.router.add_post("/push", push)
+    app.router.add_get("/healthz", healthz)
+    return app

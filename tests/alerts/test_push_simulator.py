@@ -1,0 +1,71 @@
+"""The push-service simulator forwards each delivery to the gateway's proactive endpoint, signed."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+from aiohttp import web
+
+from assistant.alerts.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature, verify
+from assistant.push_simulator.app import init_app
+from assistant.settings import Settings
+
+SECRET = "test-proactive-secret"
+DELIVERY = {"customer_id": 1, "event": "unusual_purchase", "idempotency_key": "alert-abc",
+            "data": {"transaction_id": "core-1", "alert_id": 7, "reason": "first purchase in Brazil"}}
+
+
+@pytest.fixture
+async def gateway(aiohttp_server):
+    """A stand-in for the gateway's /api/v1/proactive that records what it was sent."""
+    received: list[tuple[dict, bytes]] = []
+
+    async def proactive(request: web.Request) -> web.Response:
+        received.append((dict(request.headers), await request.read()))
+        return web.json_response({"status": "delivered"})
+
+    app = web.Application()
+    app.router.add_post("/api/v1/proactive", proactive)
+    server = await aiohttp_server(app)
+    return server, received
+
+
+def _settings(url: str) -> Settings:
+    return Settings(proactive_url=url, proactive_secret=SECRET)
+
+
+async def test_delivery_is_forwarded_with_a_signature_over_the_raw_body(aiohttp_client, gateway):
+    server, received = gateway
+    client = await aiohttp_client(init_app(_settings(str(server.make_url("/api/v1/proactive")))))
+    response = await client.post("/push", data=json.dumps(DELIVERY).encode())
+    assert response.status == 202
+    headers, body = received[0]
+    assert json.loads(body) == DELIVERY
+    assert headers[SIGNATURE_HEADER] == signature(SECRET, int(headers[TIMESTAMP_HEADER]), body)
+    assert verify(SECRET, headers[TIMESTAMP_HEADER], headers[SIGNATURE_HEADER], body)
+
+
+async def test_gateway_down_answers_502_so_the_outbox_retries(aiohttp_client):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    client = await aiohttp_client(init_app(_settings(f"http://127.0.0.1:{port}/api/v1/proactive")))
+    response = await client.post("/push", json=DELIVERY)
+    assert response.status == 502
+
+
+async def test_malformed_delivery_is_refused_with_a_reason(aiohttp_client, gateway):
+    server, received = gateway
+    client = await aiohttp_client(init_app(_settings(str(server.make_url("/api/v1/proactive")))))
+    response = await client.post("/push", json={**DELIVERY, "event": "lottery_win"})
+    assert response.status == 400
+    assert '"event"' in (await response.json())["error"]["message"]
+    assert received == []
+
+
+def test_a_stale_or_forged_signature_does_not_verify():
+    body = b'{"customer_id": 1}'
+    assert not verify(SECRET, "1000", signature(SECRET, 1000, body), body, now=2000)
+    assert not verify(SECRET, "2000", signature("another-secret", 2000, body), body, now=2000)

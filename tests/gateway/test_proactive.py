@@ -1,0 +1,194 @@
+"""POST /api/v1/proactive: HMAC-signed, fresh, never replayed, once per key, into the conversation and open chat."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from assistant.identity import conversation_id_for
+from assistant.proactive.signing import sign
+from assistant.settings import Settings
+from tests.gateway.conftest import RasaStandIn, bearer, customer_socket, sign_in
+
+URL = "/api/v1/proactive"
+
+
+def unusual_purchase(key: str = "alert-1", customer_id: int = 1, transaction: str = "t-1-0") -> dict[str, Any]:
+    return {"customer_id": customer_id, "event": "unusual_purchase", "idempotency_key": key,
+            "data": {"transaction_id": transaction, "alert_id": 11, "reason": "much larger than usual"}}
+
+
+async def post_signed(client: TestClient, settings: Settings, body: Any, timestamp: int | None = None,
+                      secret: str | None = None) -> Any:
+    raw = json.dumps(body).encode() if not isinstance(body, bytes) else body
+    headers = {"Content-Type": "application/json", **sign(raw, secret or settings.proactive_secret, timestamp)}
+    return await client.post(URL, data=raw, headers=headers)
+
+
+async def test_a_signed_request_returns_the_notification_with_a_deep_link_into_the_chat(
+    client: TestClient, settings: Settings
+) -> None:
+    response = await post_signed(client, settings, unusual_purchase())
+    body = await response.json()
+    assert response.status == 200, body
+    assert body["notification"]["title"] == "Was this you?"
+    assert body["notification"]["body"].startswith("£45.20 at Tesco on 19 Nov 2026")
+    assert body["notification"]["deep_link"] == "lumenbank://chat?event=unusual_purchase&ref=alert-1"
+    assert (body["duplicate"], body["delivered_live"]) == (False, False)
+
+
+async def test_the_event_triggers_its_external_intent_in_the_customers_conversation(
+    client: TestClient, rasa: RasaStandIn, settings: Settings
+) -> None:
+    await post_signed(client, settings, unusual_purchase())
+    assert rasa.triggered == [{"sender": conversation_id_for(1, settings.conversation_secret),
+                               "name": "EXTERNAL_unusual_purchase",
+                               "entities": {"transaction_id": "t-1-0", "alert_reason": "much larger than usual"}}]
+
+
+async def test_the_message_arrives_at_once_in_an_open_chat(client: TestClient, settings: Settings) -> None:
+    socket = await customer_socket(client, 1)
+
+    body = await (await post_signed(client, settings, unusual_purchase())).json()
+
+    event = await socket.receive_json(timeout=2)
+    assert body["delivered_live"] is True
+    assert (event["type"], event["messages"][0]["text"]) == ("proactive", "Hello!")
+
+
+async def test_the_message_shows_up_in_the_customers_history(client: TestClient, settings: Settings) -> None:
+    await post_signed(client, settings, unusual_purchase())
+    history = await (await client.get("/api/v1/chat/history", headers=bearer(await sign_in(client, 1)))).json()
+    assert [(m["from"], m.get("proactive")) for m in history["messages"]][:1] == [("bot", True)]
+    assert "EXTERNAL" not in json.dumps(history)
+
+
+async def test_the_same_key_twice_sends_one_message_and_returns_the_first_notification(
+    client: TestClient, rasa: RasaStandIn, settings: Settings
+) -> None:
+    first = await (await post_signed(client, settings, unusual_purchase(), timestamp=int(time.time()) - 5)).json()
+    second = await (await post_signed(client, settings, unusual_purchase())).json()
+    assert len(rasa.triggered) == 1
+    assert (second["notification"], second["duplicate"]) == (first["notification"], True)
+
+
+async def test_two_requests_with_the_same_key_at_once_send_one_message(
+    client: TestClient, rasa: RasaStandIn, settings: Settings
+) -> None:
+    now = int(time.time())
+    responses = await asyncio.gather(post_signed(client, settings, unusual_purchase(), timestamp=now),
+                                     post_signed(client, settings, unusual_purchase(), timestamp=now - 1))
+    bodies = [await response.json() for response in responses]
+    assert len(rasa.triggered) == 1
+    assert sorted(body["duplicate"] for body in bodies) == [False, True]
+
+
+async def test_a_replayed_request_is_401_and_sends_nothing(
+    client: TestClient, rasa: RasaStandIn, settings: Settings
+) -> None:
+    raw = json.dumps(unusual_purchase()).encode()
+    headers = {"Content-Type": "application/json", **sign(raw, settings.proactive_secret)}
+    await client.post(URL, data=raw, headers=headers)
+
+    replay = await client.post(URL, data=raw, headers=headers)
+
+    assert (replay.status, (await replay.json())["error"]["code"]) == (401, "replayed_request")
+    assert len(rasa.triggered) == 1
+
+
+async def test_a_wrong_signature_is_401(client: TestClient, rasa: RasaStandIn, settings: Settings) -> None:
+    response = await post_signed(client, settings, unusual_purchase(), secret="not-the-proactive-secret")
+    assert (response.status, (await response.json())["error"]["code"]) == (401, "bad_signature")
+    assert rasa.triggered == []
+
+
+async def test_a_body_changed_after_signing_is_401(client: TestClient, settings: Settings) -> None:
+    headers = sign(json.dumps(unusual_purchase()).encode(), settings.proactive_secret)
+    response = await client.post(URL, data=json.dumps(unusual_purchase(customer_id=2)), headers=headers)
+    assert (await response.json())["error"]["code"] == "bad_signature"
+
+
+async def test_an_unsigned_request_is_401(client: TestClient) -> None:
+    response = await client.post(URL, json=unusual_purchase())
+    assert (response.status, (await response.json())["error"]["code"]) == (401, "missing_signature")
+
+
+async def test_a_request_older_than_five_minutes_is_401(client: TestClient, settings: Settings) -> None:
+    response = await post_signed(client, settings, unusual_purchase(), timestamp=int(time.time()) - 301)
+    assert (response.status, (await response.json())["error"]["code"]) == (401, "stale_request")
+
+
+async def test_a_request_dated_over_a_minute_ahead_is_401(client: TestClient, settings: Settings) -> None:
+    response = await post_signed(client, settings, unusual_purchase(), timestamp=int(time.time()) + 90)
+    assert (response.status, (await response.json())["error"]["code"]) == (401, "future_request")
+
+
+async def test_a_signed_body_that_is_not_json_is_400(client: TestClient, settings: Settings) -> None:
+    response = await post_signed(client, settings, b"{not json")
+    assert (response.status, (await response.json())["error"]["code"]) == (400, "invalid_json")
+
+
+async def test_an_unknown_event_type_is_400_saying_which_are_known(
+    client: TestClient, rasa: RasaStandIn, settings: Settings
+) -> None:
+    response = await post_signed(client, settings, {**unusual_purchase(), "event": "lottery_win"})
+    body = await response.json()
+    assert (response.status, "unusual_purchase" in body["error"]["message"], rasa.triggered) == (400, True, [])
+
+
+async def test_a_bill_with_an_amount_that_is_not_money_is_400(client: TestClient, settings: Settings) -> None:
+    bill = {"customer_id": 1, "event": "upcoming_bill", "idempotency_key": "bill-1",
+            "data": {"merchant": "British Gas", "amount": 84.0, "due_date": "2026-12-01", "alert_id": None,
+                     "reason": "due in 3 days"}}
+    response = await post_signed(client, settings, bill)
+    assert (response.status, "data.amount" in (await response.json())["error"]["message"]) == (400, True)
+
+
+async def test_an_unknown_customer_is_404(client: TestClient, settings: Settings) -> None:
+    response = await post_signed(client, settings, unusual_purchase(customer_id=999))
+    assert (response.status, (await response.json())["error"]["code"]) == (404, "unknown_customer")
+
+
+async def test_another_customers_transaction_is_404_and_sends_nothing(
+    client: TestClient, rasa: RasaStandIn, settings: Settings
+) -> None:
+    response = await post_signed(client, settings, unusual_purchase(transaction="t-2-0"))
+    assert (response.status, rasa.triggered) == (404, [])
+
+
+async def test_a_key_reused_for_another_customer_is_409(client: TestClient, settings: Settings) -> None:
+    await post_signed(client, settings, unusual_purchase())
+    response = await post_signed(client, settings, unusual_purchase(customer_id=2, transaction="t-2-0"))
+    assert (response.status, (await response.json())["error"]["code"]) == (409, "idempotency_key_reused")
+
+
+async def test_when_rasa_fails_nothing_is_recorded_and_the_same_request_can_be_retried(
+    client: TestClient, rasa: RasaStandIn, settings: Settings
+) -> None:
+    raw = json.dumps(unusual_purchase()).encode()
+    headers = {"Content-Type": "application/json", **sign(raw, settings.proactive_secret)}
+    rasa.status = 500
+    failed = await client.post(URL, data=raw, headers=headers)
+    rasa.status = 200
+
+    retried = await client.post(URL, data=raw, headers=headers)
+
+    assert (failed.status, retried.status, (await retried.json())["duplicate"]) == (503, 200, False)
+
+
+async def test_each_event_type_gets_its_own_notification(client: TestClient, settings: Settings) -> None:
+    events = [
+        ("upcoming_bill", {"merchant": "British Gas", "amount": "84", "due_date": "2026-12-01", "reason": "soon"},
+         "Bill due soon", "British Gas will take £84.00 on 1 Dec"),
+        ("low_balance", {"account_id": 1, "reason": "below £50"}, "Low balance", "Your Everyday Current Account is at £2,450.67"),
+        ("offer", {"product_code": "cash_isa", "reason": "saver"}, "For you: Cash ISA", "Tax-free savings"),
+    ]
+    for event, data, title, body_start in events:
+        response = await post_signed(client, settings, {"customer_id": 1, "event": event, "data": data,
+                                                        "idempotency_key": f"k-{event}"})
+        notification = (await response.json())["notification"]
+        assert (notification["title"], notification["body"].startswith(body_start)) == (title, True), notification

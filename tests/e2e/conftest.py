@@ -1,4 +1,4 @@
-"""One running assistant per test session (Rasa needs ~40 s to load its model), and headless Chromium for the pages."""
+"""One running assistant for all the end-to-end tests (Rasa needs ~40 s to load its model), and headless Chromium for the pages."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The action server, Rasa server and gateway over a freshly seeded bank."""
     running = launch(tmp_path_factory.mktemp("assistant"))
@@ -26,7 +26,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     running.stop()
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an event loop running in the main thread while it is
+# open, and pytest-asyncio cannot start the loops of the async tests that run after this package.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless (Playwright's own browser download is not used)."""
     chromium = subprocess.run([str(ROOT / "scripts" / "ensure-chromium")], capture_output=True, text=True, check=True)

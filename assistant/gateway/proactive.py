@@ -8,10 +8,14 @@ customer's open chat, and the notification to show is returned; the same idempot
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
 
 from aiohttp import web
 
+from assistant.gateway import agent_desk
 from assistant.gateway.database import read
 from assistant.gateway.errors import ApiError
 from assistant.gateway.inputs import parse_json_object
@@ -19,7 +23,7 @@ from assistant.gateway.keys import ENGINE, HUB, RASA, SETTINGS
 from assistant.gateway.rasa_client import RasaTimeout, RasaUnavailable
 from assistant.identity import conversation_id_for
 from assistant.proactive import deliveries
-from assistant.proactive.notifications import UnknownSubject, trigger_entities
+from assistant.proactive.notifications import Notification, UnknownSubject, trigger_entities
 from assistant.proactive.requests import InvalidProactiveRequest, ProactiveRequest, parse_request
 from assistant.proactive.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureRejected, verify
 
@@ -65,6 +69,25 @@ async def _accept(request: web.Request, signed: SignedRequest) -> deliveries.Acc
                        "This idempotency key was already used for a different customer or event.") from exc
 
 
+async def _notice_while_with_a_person(app: web.Application, conversation_id: str,
+                                      notification: Notification) -> list[dict[str, Any]]:
+    """The message to show when a person has the chat: Rasa is paused then and says nothing.
+
+    A fraud check must not vanish because an agent is talking to the customer: the notice goes into the
+    conversation as the bank's message (the transcript of record) and to the agents, who take it from there.
+    """
+    handoff = await read(agent_desk.open_handoff, app[ENGINE], conversation_id)
+    if handoff is None:
+        return []
+    text = f"{notification.title} {notification.body}"
+    await app[RASA].append_events(conversation_id, [{"event": "bot", "text": text, "timestamp": time.time(),
+                                                     "metadata": {"proactive": True}}])
+    agents = {str(handoff["agent_id"])} if handoff["agent_id"] is not None else None
+    await app[HUB].to_agents({"type": "proactive", "ticket_id": handoff["ticket_id"], "text": text,
+                              "at": datetime.now(timezone.utc).isoformat(timespec="seconds")}, agents)
+    return [{"text": text}]
+
+
 async def proactive_message(request: web.Request) -> web.Response:
     """Start a proactive conversation (signed by the push service) and return the notification to show."""
     signed = _signed_request(request, await request.read())
@@ -77,6 +100,8 @@ async def proactive_message(request: web.Request) -> web.Response:
     sender = conversation_id_for(proactive.customer_id, app[SETTINGS].conversation_secret)
     try:
         messages = await app[RASA].trigger_intent(sender, f"EXTERNAL_{proactive.event}", trigger_entities(proactive))
+        if not messages:
+            messages = await _notice_while_with_a_person(app, sender, accepted.notification)
     except (RasaTimeout, RasaUnavailable) as exc:
         # Forget the key so the push service's retry sends it. After a timeout Rasa may still have delivered it,
         # and the retry then asks twice: better than a fraud check that never reaches the customer.

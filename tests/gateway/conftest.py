@@ -62,9 +62,10 @@ class RasaStandIn:
             return web.json_response({"status": "failure"}, status=self.status)
         events = self.trackers.setdefault(sender, [])
         events.append({"event": "user", "text": f"EXTERNAL: {body['name']}", "timestamp": time.time()})
-        events.extend(_bot_events(self.replies))
+        replies = [] if _paused(events) else self.replies  # a paused conversation records the intent only
+        events.extend(_bot_events(replies))
         return web.json_response({"tracker": {"sender_id": sender, "events": events},
-                                  "messages": [{"recipient_id": sender, **reply} for reply in self.replies]})
+                                  "messages": [{"recipient_id": sender, **reply} for reply in replies]})
 
     async def tracker(self, request: web.Request) -> web.Response:
         if request.query.get("token") != RASA_TOKEN:

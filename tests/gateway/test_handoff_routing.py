@@ -9,7 +9,8 @@ from assistant.gateway.keys import HUB
 from assistant.identity import conversation_id_for
 from assistant.settings import Settings
 from tests.gateway.agent_fixtures import Agents, agent_socket, agents, claimed_hand_off, hand_off  # noqa: F401
-from tests.gateway.conftest import RasaStandIn, bearer, sign_in
+from tests.gateway.conftest import RasaStandIn, bearer, customer_socket, sign_in
+from tests.gateway.test_proactive import post_signed, unusual_purchase
 
 
 async def test_a_message_while_handed_off_is_recorded_by_rasa_and_answered_by_no_bot(
@@ -81,3 +82,26 @@ async def test_the_agent_socket_answers_a_ping(client: TestClient, agents: Agent
     socket = await agent_socket(client, "alex@lumen.example")
     await socket.send_json({"type": "ping"})
     assert (await socket.receive_json(timeout=5)) == {"type": "pong"}
+
+
+async def test_a_proactive_message_while_with_an_agent_reaches_the_customer_and_the_transcript(
+    client: TestClient, agents: Agents, rasa: RasaStandIn, sqlite_engine: Engine, settings: Settings
+) -> None:
+    hand_off(sqlite_engine, rasa, settings, 1)
+    socket = await customer_socket(client, 1)
+    await post_signed(client, settings, unusual_purchase())
+    live = await socket.receive_json(timeout=5)
+    recorded = rasa.trackers[conversation_id_for(1, settings.conversation_secret)][-1]
+    assert (live["type"], live["messages"][0]["text"], recorded["event"], recorded["text"]) == (
+        "proactive", "Was this you? " + live["notification"]["body"], "bot", live["messages"][0]["text"])
+
+
+async def test_a_proactive_message_while_with_an_agent_is_shown_to_the_assigned_agent(
+    client: TestClient, agents: Agents, rasa: RasaStandIn, sqlite_engine: Engine, settings: Settings
+) -> None:
+    ticket, _ = await claimed_hand_off(client, sqlite_engine, rasa, settings)
+    alex = await agent_socket(client, "alex@lumen.example")
+    await post_signed(client, settings, unusual_purchase())
+    event = await alex.receive_json(timeout=5)
+    assert (event["type"], event["ticket_id"], event["text"].startswith("Was this you? £45.20 at Tesco")) == (
+        "proactive", ticket, True)

@@ -302,9 +302,9 @@
         $("live").hidden = false;
       } else if (event.type === "queue_changed") {
         refreshDesk();
-      } else if (event.type === "customer_message") {
+      } else if (event.type === "customer_message" || event.type === "proactive") {
         if (event.ticket_id === openTicketId) {
-          appendLine({ from: "customer", text: event.text });
+          appendLine({ from: event.type === "proactive" ? "bot" : "customer", text: event.text });
           loadSuggestions();
         } else {
           unread.add(event.ticket_id);

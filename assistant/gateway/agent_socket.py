@@ -1,8 +1,9 @@
 """The agent console's live channel: queue changes and customer messages of handed-off chats as they happen.
 
 Same protocol as the customer's socket (socket_protocol.py): the first frame is
-`{"type": "auth", "token": "<agent JWT>"}`, answered with `{"type": "ready"}`; then the server pushes `{"type": "queue_changed"}` and
-`{"type": "customer_message", "ticket_id", "text", "at"}`. A customer token closes the socket with 4403.
+`{"type": "auth", "token": "<agent JWT>"}`, answered with `{"type": "ready"}`; then the server pushes `{"type": "queue_changed"}`,
+`{"type": "customer_message", "ticket_id", "text", "at"}` and `{"type": "proactive", "ticket_id", "text", "at"}` (a
+proactive message that arrived while the chat is with a person). A customer token closes the socket with 4403.
 """
 
 from __future__ import annotations

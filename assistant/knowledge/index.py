@@ -144,11 +144,10 @@ def load_index(folder: Path | None = None, articles_dir: Path = ARTICLES_DIR, wa
     manifest = json.loads((folder / MANIFEST_FILE).read_text())
     articles = {a.id: a for a in load_articles(articles_dir)}
     if warm:
-        # Questions come one at a time and are short: one thread answers fastest (no hand-offs between threads)
-        # and leaves the other core to the rest of the server.
+        # Questions come one at a time and are short: a couple of threads answer fastest, more only hand off.
         import torch
 
-        torch.set_num_threads(1)
+        torch.set_num_threads(get_settings().knowledge_threads)
         # The first encode pays for lazy initialisation (hundreds of ms); pay it here, not in a customer's chat.
         embed(["warm up"], manifest.get("model_path"))
     return KnowledgeIndex(faiss.read_index(str(folder / INDEX_FILE)), manifest["entries"], articles, manifest,

@@ -14,6 +14,11 @@ from assistant.gateway.keys import ENGINE, HUB
 HANDOFF_PAYLOAD = "handoff"  # the `custom.type` of the bot's "a person will take over" message
 
 
+def agents_of(handoff: dict[str, Any]) -> set[str] | None:
+    """Who hears about a handed-off chat: its assigned agent, or every agent (None) while it waits in the queue."""
+    return {str(handoff["agent_id"])} if handoff["agent_id"] is not None else None
+
+
 def _opened_a_handoff(messages: list[dict[str, Any]]) -> bool:
     return any((m.get("custom") or {}).get("type") == HANDOFF_PAYLOAD for m in messages)
 
@@ -34,6 +39,5 @@ async def after_customer_message(app: web.Application, conversation_id: str, tex
     else:
         event = {"type": "customer_message", "ticket_id": handoff["ticket_id"], "text": text,
                  "at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-        agents = {str(handoff["agent_id"])} if handoff["agent_id"] is not None else None
-        await hub.to_agents(event, agents)
+        await hub.to_agents(event, agents_of(handoff))
     return {"ticket_id": handoff["ticket_id"], "status": handoff["status"]}

@@ -18,6 +18,7 @@ from aiohttp import web
 from assistant.gateway import agent_desk
 from assistant.gateway.database import read
 from assistant.gateway.errors import ApiError
+from assistant.gateway.handoff_routing import agents_of
 from assistant.gateway.inputs import parse_json_object
 from assistant.gateway.keys import ENGINE, HUB, RASA, SETTINGS
 from assistant.gateway.rasa_client import RasaTimeout, RasaUnavailable
@@ -82,9 +83,8 @@ async def _notice_while_with_a_person(app: web.Application, conversation_id: str
     text = f"{notification.title} {notification.body}"
     await app[RASA].append_events(conversation_id, [{"event": "bot", "text": text, "timestamp": time.time(),
                                                      "metadata": {"proactive": True}}])
-    agents = {str(handoff["agent_id"])} if handoff["agent_id"] is not None else None
     await app[HUB].to_agents({"type": "proactive", "ticket_id": handoff["ticket_id"], "text": text,
-                              "at": datetime.now(timezone.utc).isoformat(timespec="seconds")}, agents)
+                              "at": datetime.now(timezone.utc).isoformat(timespec="seconds")}, agents_of(handoff))
     return [{"text": text}]
 
 

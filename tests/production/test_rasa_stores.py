@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from assistant.db import make_engine
-from tests.conftest import _fresh_postgres_url
+from tests.databases import fresh_postgres_url
 from tests.e2e.stack import ROOT
 
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
@@ -22,7 +22,7 @@ RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 def observed() -> Iterator[dict]:
     """What Rasa's stores did with one conversation, and the tracker database it used."""
     conversation_id = f"production-profile-{uuid.uuid4().hex[:8]}"
-    for url in _fresh_postgres_url():
+    for url in fresh_postgres_url():
         database = url.rsplit("/", 1)[1]
         # What scripts/rasa-run exports in the production profile, with a database of the test's own.
         env = {**os.environ, "RASA_TRACKER_DB_HOST": "127.0.0.1", "RASA_TRACKER_DB_PORT": "5432",

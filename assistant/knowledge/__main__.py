@@ -1,10 +1,11 @@
-"""`python -m assistant.knowledge build | query TEXT | split | eval FILE.csv`."""
+"""`python -m assistant.knowledge build | query TEXT | split | eval FILE.csv | baselines FILE.csv`."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from assistant.knowledge import question_bank
@@ -49,18 +50,35 @@ def _split(args: argparse.Namespace) -> int:
     return 0
 
 
-def _eval(args: argparse.Namespace) -> int:
-    from assistant.knowledge.evaluation import evaluate
-
+def _score_file(args: argparse.Namespace, scorer: Callable[[list[question_bank.Question]], dict]) -> int:
+    """Score the labelled questions in args.file; print the scores as JSON, and write them to args.json if given."""
     if not args.file.exists():
         print(f"no such file: {args.file}", file=sys.stderr)
         return 1
-    scores = evaluate(load_index(), question_bank.read_questions(args.file)).as_dict()
+    try:
+        questions = question_bank.read_questions(args.file)
+    except ValueError as problem:
+        print(problem, file=sys.stderr)
+        return 1
+    scores = scorer(questions)
     print(json.dumps(scores, indent=2))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(scores, indent=2))
     return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from assistant.knowledge.evaluation import evaluate
+
+    return _score_file(args, lambda questions: evaluate(load_index(), questions).as_dict())
+
+
+def _baselines(args: argparse.Namespace) -> int:
+    from assistant.knowledge.baselines import score_baselines
+
+    bank = question_bank.read_questions(question_bank.QUESTION_BANK)
+    return _score_file(args, lambda questions: score_baselines(bank, questions, progress=True).as_dict())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     evaluation.add_argument("file", type=Path)
     evaluation.add_argument("--json", type=Path, help="also write the scores here")
     evaluation.set_defaults(handler=_eval)
+    baselines = commands.add_parser("baselines", help="score the untuned model's nearest-neighbour and logistic "
+                                                      "regression baselines on a text,category CSV file")
+    baselines.add_argument("file", type=Path)
+    baselines.add_argument("--json", type=Path, help="also write the scores here")
+    baselines.set_defaults(handler=_baselines)
     args = parser.parse_args(argv)
     return args.handler(args)
 

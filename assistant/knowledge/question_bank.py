@@ -32,9 +32,13 @@ def banking77_train_csv() -> Path:
 
 
 def read_questions(path: Path) -> list[Question]:
-    """Rows of a `text,category` CSV file."""
+    """Rows of a `text,category` CSV file (ValueError, naming the file, when it lacks either column)."""
     with path.open(newline="", encoding="utf-8") as handle:
-        return [Question(row["text"].strip(), row["category"].strip()) for row in csv.DictReader(handle)]
+        reader = csv.DictReader(handle)
+        missing = [column for column in ("text", "category") if column not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"{path}: needs the columns text,category (missing {', '.join(missing)})")
+        return [Question((row["text"] or "").strip(), (row["category"] or "").strip()) for row in reader]
 
 
 def split(questions: list[Question], share: float = HELD_OUT_SHARE,

@@ -19,12 +19,13 @@ export PYTHONDONTWRITEBYTECODE := 1
 # Some machines configure local package mirrors that make pip warn about every project they lack: hide that noise, keep real errors.
 QUIET_PIP := { grep -v -e 'is ignored: it is neither a file nor a directory' -e 'DEPRECATION: ' || true; }
 
-.PHONY: help setup seed train knowledge models run test bench clean
+.PHONY: help setup seed train knowledge models run test bench bench-chat clean
 
 help:
 	@echo "make run    set up, seed the demo bank, train what is missing, start everything"
 	@echo "make test   set up and run the whole suite"
 	@echo "make bench  speed and quality benchmarks (JSON under build/bench/)"
+	@echo "make bench-chat  time full chat round trips against the assistant that 'make run' started"
 
 # --- virtualenvs (made when missing or when their requirements change) ---------------------
 $(VENV)/.installed: requirements.txt
@@ -82,6 +83,10 @@ test: setup train knowledge
 
 bench: setup train knowledge
 	$(PY) -m assistant.bench
+
+# Needs the running assistant (`make run` in another terminal): it measures what a customer waits for.
+bench-chat: setup
+	$(PY) -m assistant.chat_bench
 
 clean:
 	rm -rf build results models var

@@ -14,6 +14,11 @@ def time_calls(call: Callable[[int], object], rounds: int) -> dict[str, float]:
         started = time.perf_counter()
         call(i)
         samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return {"p50_ms": round(statistics.median(samples), 2), "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2),
-            "runs": rounds}
+    return summarise(samples)
+
+
+def summarise(samples_ms: list[float]) -> dict[str, float]:
+    """p50 and p95 of latencies already measured, in milliseconds, and how many there were."""
+    ordered = sorted(samples_ms)
+    return {"p50_ms": round(statistics.median(ordered), 2), "p95_ms": round(ordered[max(int(len(ordered) * 0.95) - 1, 0)], 2),
+            "runs": len(ordered)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from assistant.latency import time_calls
+from assistant.latency import summarise, time_calls
 
 
 def test_each_round_is_called_once_with_its_index() -> None:
@@ -16,3 +16,7 @@ def test_each_round_is_called_once_with_its_index() -> None:
 def test_the_median_reflects_how_long_the_calls_took() -> None:
     figures = time_calls(lambda _: time.sleep(0.005), 4)
     assert 5 <= figures["p50_ms"] <= figures["p95_ms"]
+
+
+def test_a_single_sample_is_both_percentiles() -> None:
+    assert summarise([12.5]) == {"p50_ms": 12.5, "p95_ms": 12.5, "runs": 1}

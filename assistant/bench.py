@@ -25,6 +25,7 @@ from assistant.bank.periods import parse_period
 from assistant.bank.spending import spending_by_category
 from assistant.bank.transactions import search_transactions
 from assistant.bank.transfers import quote_transfer
+from assistant.bench_results import publish
 from assistant.db import make_engine
 from assistant.handoff.bench import bench_handoff
 from assistant.knowledge.bench import bench_knowledge
@@ -111,7 +112,6 @@ def main(argv: list[str] | None = None) -> int:
         proactive = bench_proactive(engine, args.rounds)
         engine.dispose()
     results = {
-        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seed": {"customers": seeded.customers, "transactions": seeded.transactions,
                  "seconds": round(seeded.seconds, 2),
                  "customers_per_second": round(seeded.customers / seeded.seconds, 1)},
@@ -130,10 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         report = json.loads(intent_report.read_text())
         results["dialogue"] = {"intent_weighted_f1": round(report["weighted avg"]["f1-score"], 4),
                                "source": str(intent_report.relative_to(ROOT))}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2))
-    print(json.dumps(results, indent=2))
-    print(f"written to {args.out}")
+    publish(results, args.out)
     return 0
 
 

@@ -9,13 +9,12 @@ customer feels on an idle assistant, not its throughput.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 import urllib.error
-from datetime import datetime, timezone
 from pathlib import Path
 
+from assistant.bench_results import publish
 from assistant.chat_client import ChatClient
 from assistant.latency import summarise
 from assistant.settings import get_settings
@@ -85,12 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     except NoReply as problem:
         print(f"the assistant is running but broken: {problem}", file=sys.stderr)
         return 1
-    results = {"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "gateway": args.gateway,
-               "customer": args.customer, "round_trips": figures}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2))
-    print(json.dumps(results, indent=2))
-    print(f"written to {args.out}")
+    publish({"gateway": args.gateway, "customer": args.customer, "round_trips": figures}, args.out)
     return 0
 
 

@@ -10,6 +10,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from assistant.bench_results import publish
 from assistant.cli import add_database_url, run_chosen_command
 from assistant.settings import get_settings
 
@@ -107,24 +108,19 @@ def _consume(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(figures: dict, out: Path) -> None:
-    figures = {"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **figures}
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(figures, indent=2))
-    print(json.dumps(figures, indent=2))
 
 
 def _eval(args: argparse.Namespace) -> int:
     from assistant.alerts.benchmark import quality_figures
 
-    _write(quality_figures(args.customers, args.bill_customers, args.unusual_rate), args.out)
+    publish(quality_figures(args.customers, args.bill_customers, args.unusual_rate), args.out)
     return 0
 
 
 def _bench(args: argparse.Namespace) -> int:
     from assistant.alerts.benchmark import speed_figures
 
-    _write(speed_figures(args.customers), args.out)
+    publish(speed_figures(args.customers), args.out)
     return 0
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from assistant.bench_results import publish
 from assistant.knowledge import question_bank
 from assistant.knowledge.index import build_index, index_dir, load_index
 
@@ -60,11 +60,7 @@ def _score_file(args: argparse.Namespace, scorer: Callable[[list[question_bank.Q
     except ValueError as problem:
         print(problem, file=sys.stderr)
         return 1
-    scores = scorer(questions)
-    print(json.dumps(scores, indent=2))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(scores, indent=2))
+    publish(scorer(questions), args.json)
     return 0
 
 

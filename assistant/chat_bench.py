@@ -59,6 +59,13 @@ def measure_round_trips(client: ChatClient, rounds: int,
     return {name: summarise(taken) for name, taken in samples.items()}
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     """Measure the round trips against a running assistant and write build/bench/chat.json."""
     settings = get_settings()
@@ -66,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gateway", default=f"http://127.0.0.1:{settings.gateway_port}",
                         help="the running gateway's address")
     parser.add_argument("--customer", type=int, default=1, help="the demo customer who chats")
-    parser.add_argument("--rounds", type=int, default=20,
+    parser.add_argument("--rounds", type=_positive, default=20,
                         help="times each kind of message is sent (20 rounds make a 100-message conversation)")
     parser.add_argument("--out", type=Path, default=settings.build_dir / "bench" / "chat.json")
     args = parser.parse_args(argv)
@@ -82,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     except NoReply as problem:
-        print(f"the assistant is running but broken: {problem}", file=sys.stderr)
+        print(f"{problem}: is this customer's chat with a person, or is a service behind the gateway down?",
+              file=sys.stderr)
         return 1
     publish({"gateway": args.gateway, "customer": args.customer, "round_trips": figures}, args.out)
     return 0

@@ -9,7 +9,7 @@ from datetime import date
 from assistant.alerts.bills import Movement, find_series
 from assistant.alerts.features import MerchantVectors
 from assistant.alerts.synthetic import generated_customers
-from assistant.seed.generator import CARD_REPAYMENT
+from assistant.seed.credit_card import CARD_REPAYMENT
 
 DATE_TOLERANCE_DAYS = 2
 

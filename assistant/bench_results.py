@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 
-def publish(figures: dict, out: Path | None) -> dict:
+def publish(figures: dict, out: Path | None) -> None:
     """Print the figures, stamped with when they were measured, and write them to `out` when given."""
     stamped = {"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **figures}
     text = json.dumps(stamped, indent=2)
@@ -16,4 +16,3 @@ def publish(figures: dict, out: Path | None) -> dict:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text)
         print(f"written to {out}")
-    return stamped

@@ -14,6 +14,6 @@ def test_the_written_file_holds_the_figures_and_when_they_were_measured(tmp_path
     assert (written["p50_ms"], "measured_at" in written) == (7.1, True)
 
 
-def test_without_a_file_the_figures_are_only_printed(tmp_path, capsys) -> None:
+def test_without_a_file_the_figures_are_printed_as_json_alone(capsys) -> None:
     publish({"p50_ms": 7.1}, None)
-    assert (json.loads(capsys.readouterr().out)["p50_ms"], list(tmp_path.iterdir())) == (7.1, [])
+    assert json.loads(capsys.readouterr().out)["p50_ms"] == 7.1

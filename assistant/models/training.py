@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from assistant.bank.models import CustomerOutcome
 from assistant.models.features import FEATURE_NAMES, FeatureTable, customer_features
+from assistant.progress import progress_bar
 
 HELD_OUT_PERCENT = 25
 _COMMON = {"feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "seed": 7, "deterministic": True,
@@ -68,7 +69,7 @@ def _progress(bar: tqdm):
 
 
 def _fit(params: dict, rounds: int, data: lgb.Dataset, label: str, progress: bool) -> lgb.Booster:
-    with tqdm(total=rounds, desc=f"training {label}", unit="round", disable=not progress) as bar:
+    with progress_bar(total=rounds, desc=f"training {label}", unit="round", enabled=progress) as bar:
         return lgb.train(params, data, num_boost_round=rounds, callbacks=[_progress(bar)])
 
 

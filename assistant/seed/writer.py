@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
-from tqdm import tqdm
+from assistant.progress import progress_bar
 
 from assistant.bank.catalogue import PRODUCTS
 from assistant.bank.models import (
@@ -132,7 +132,7 @@ def seed_bank(engine: Engine, customers: int, seed: int, as_of: date, months: in
     with Session(engine) as session:
         _write_products(session)
         session.commit()
-        with tqdm(total=customers, unit="customer", desc="seeding the bank", disable=not progress) as bar:
+        with progress_bar(total=customers, unit="customer", desc="seeding the bank", enabled=progress) as bar:
             for first in range(1, customers + 1, batch_size):
                 numbers = range(first, min(first + batch_size, customers + 1))
                 batch = [generate_customer(n, seed, as_of, months, unusual_rate) for n in numbers]

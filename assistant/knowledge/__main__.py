@@ -78,7 +78,7 @@ def _eval(args: argparse.Namespace) -> int:
 def _baselines(args: argparse.Namespace) -> int:
     from assistant.knowledge.baselines import score_baselines
 
-    bank = question_bank.read_questions(question_bank.QUESTION_BANK)
+    bank = question_bank.read_questions(args.bank)
     return _score_file(args, lambda questions: score_baselines(bank, questions, progress=True).as_dict())
 
 
@@ -106,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
                                                       "regression baselines on a text,category CSV file")
     baselines.add_argument("file", type=Path)
     baselines.add_argument("--json", type=Path, help="also write the scores here")
+    baselines.add_argument("--bank", type=Path, default=question_bank.QUESTION_BANK,
+                           help="the labelled questions the baselines learn from (default: the question bank)")
     baselines.set_defaults(handler=_baselines)
     args = parser.parse_args(argv)
     return args.handler(args)

@@ -6,7 +6,7 @@ import json
 
 from assistant.knowledge.__main__ import main
 from assistant.knowledge.baselines import score_baselines
-from assistant.knowledge.question_bank import Question
+from assistant.knowledge.question_bank import Question, write_questions
 
 BANK = [Question(text, "card_arrival") for text in ("my card hasn't arrived", "where is my new card",
                                                      "the card you posted never came")] + \
@@ -35,5 +35,6 @@ def test_the_command_refuses_a_file_without_the_labels(tmp_path, capsys) -> None
 def test_the_command_writes_its_scores_as_json(tmp_path) -> None:
     path = tmp_path / "questions.csv"
     path.write_text("text,category\nmy card hasn't come yet,card_arrival\n")
-    main(["baselines", str(path), "--json", str(tmp_path / "out.json")])
+    bank = write_questions(tmp_path / "bank.csv", BANK)
+    main(["baselines", str(path), "--bank", str(bank), "--json", str(tmp_path / "out.json")])
     assert set(json.loads((tmp_path / "out.json").read_text())) >= {"nearest_neighbour_top1", "logistic_regression_top1"}

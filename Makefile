@@ -82,7 +82,8 @@ test:
 
 test-inputs: setup chromium train knowledge
 
-test-dialogue: test-inputs
+# After test-inputs (the first phase of `make test`); the model is their only input that make can check cheaply.
+test-dialogue: $(MODEL)
 	@$(STEP) "dialogue data validation" $(RASA) data validate --quiet
 	@rm -rf results/dialogue
 	@$(STEP) "dialogue tests: stories and the NLU test set" \
@@ -90,7 +91,7 @@ test-dialogue: test-inputs
 	@$(PY) -m assistant.dialogue_report results/dialogue
 
 # pytest-xdist spreads the tests over two workers; the end-to-end tests stay on one (one running assistant).
-test-python: test-inputs
+test-python: $(MODEL)
 	@$(STEP) "python tests (services, actions, gateway, end to end, web chat in headless Chromium)" \
 	  $(PY) -m pytest -q -n 2 --dist loadgroup
 

@@ -72,7 +72,6 @@ PARALLEL := $(MAKE) --no-print-directory -j2 --output-sync=target
 # measures the full recipe that `make run` serves), in a build folder of its own so the two never retune each other.
 TEST_TARGETS := test test-inputs test-dialogue test-python
 $(TEST_TARGETS): export BUILD_DIR := $(CURDIR)/build/test
-$(TEST_TARGETS): export KNOWLEDGE_RECIPE := quick
 
 test:
 	@$(STEP) start

@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 
 from assistant.alerts.features import MerchantVectors
 from assistant.bank.models import Frequency
-from assistant.seed.schedules import add_months, on_day
+from assistant.bank.schedules import add_months, on_day
 
 SAME_PAYEE = 0.92  # cosine similarity of two payee names taken as one payee ("Netflix", "NETFLIX.COM")
 _REGULAR_SHARE = 0.75  # share of gaps that must match the frequency

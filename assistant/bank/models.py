@@ -234,6 +234,10 @@ class AppActivity(SQLModel, table=True):
     logins: int = 0
 
 
+# Churn means closing the accounts within this many days of the as-of date (the generator plants it, the models learn it).
+CHURN_HORIZON_DAYS = 90
+
+
 class CustomerOutcome(SQLModel, table=True):
     """Generator ground truth: what the customer does after the as-of date (read by training and evaluation only)."""
 

@@ -16,7 +16,7 @@ from assistant.models.features import FEATURE_VERSION
 from assistant.models.model_card import model_card
 from assistant.models.report import build_report
 from assistant.models.training import load_dataset, train_churn, train_next_product
-from assistant.seed.outcomes import HORIZON_DAYS
+from assistant.bank.models import CHURN_HORIZON_DAYS
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def build_models(session: Session, directory: Path, force: bool = False, progres
     training = dataset.features.values[dataset.train]
     manifest: dict[str, Any] = {
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "as_of": dataset.features.as_of.isoformat(), "horizon_days": HORIZON_DAYS,
+        "as_of": dataset.features.as_of.isoformat(), "horizon_days": CHURN_HORIZON_DAYS,
         "data_fingerprint": fingerprint, "code_version": code, "feature_version": FEATURE_VERSION,
         "training_customers": int(dataset.train.sum()), "held_out_customers": int(dataset.held_out.sum()),
         "churn_rate": float(dataset.churned[dataset.train].mean()), "products": products,

@@ -20,7 +20,7 @@ from assistant.models.history import (
     data_as_of,
     load_histories,
 )
-from assistant.seed.schedules import add_months
+from assistant.bank.schedules import add_months
 
 # Bump whenever a feature is added, removed, reordered or computed differently: saved models refuse other versions.
 FEATURE_VERSION = 2

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from assistant.seed import merchants as m
-from assistant.seed.schedules import COUNCIL_TAX_MONTHS, monthly, next_monthly
+from assistant.bank.schedules import COUNCIL_TAX_MONTHS, monthly, next_monthly
 
 _COLD_MONTHS = (11, 12, 1, 2, 3)
 

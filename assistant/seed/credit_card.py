@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from assistant.bank.models import Frequency
 from assistant.seed import ids
 from assistant.seed.history import Event, at, pence
-from assistant.seed.schedules import monthly, next_monthly
+from assistant.bank.schedules import monthly, next_monthly
 from assistant.seed.signals import BANK
 
 CARD_REPAYMENT = "Lumen credit card"

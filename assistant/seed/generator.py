@@ -21,7 +21,7 @@ from assistant.seed.people import FRIENDS, LANDLORDS, make_person
 from assistant.seed.bills import Bill, household_bills, monthly_saving, subscriptions
 from assistant.seed import outcomes, signals
 from assistant.seed.credit_card import card_repayment, credit_card_repayments, credit_limit
-from assistant.seed.schedules import monthly
+from assistant.bank.schedules import monthly
 from assistant.seed.unusual import unusual_purchases
 from assistant.settings import get_settings
 

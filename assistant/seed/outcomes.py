@@ -15,9 +15,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from assistant.bank.catalogue import PRODUCTS
+from assistant.bank.models import CHURN_HORIZON_DAYS as HORIZON_DAYS
 from assistant.bank.eligibility import Circumstances, refusal, yearly_income_before_tax
 
-HORIZON_DAYS = 90  # churn means closing the accounts within this many days of the as-of date
 OTHER_BANKS = ("Monzo", "Starling Bank", "Nationwide", "Chase UK")
 CATALOGUE = {product.code: product for product in PRODUCTS}
 ADOPTION_RATE = 0.65  # share of staying customers who take up a new product in the horizon

@@ -11,7 +11,7 @@ from assistant.bank.catalogue import FEES
 from assistant.seed import ids
 from assistant.seed.history import Event, at, pence
 from assistant.seed.outcomes import Behaviour, months_back
-from assistant.seed.schedules import add_months, on_day
+from assistant.bank.schedules import add_months, on_day
 
 BANK = "Lumen Bank"
 COMPLAINT_TOPICS = ("fees", "app", "card", "service", "transfer")

@@ -10,7 +10,7 @@ from assistant.alerts.bill_alerts import check_upcoming_bills
 from assistant.alerts.bills import Movement, find_series, price_rise
 from assistant.alerts.models import Alert, OutboxMessage
 from assistant.bank.models import Account, Frequency, Transaction
-from assistant.seed.schedules import monthly
+from assistant.bank.schedules import monthly
 
 TODAY = date(2026, 11, 20)
 

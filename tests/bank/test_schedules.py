@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from assistant.seed.schedules import COUNCIL_TAX_MONTHS, monthly, next_monthly, on_day
+from assistant.bank.schedules import COUNCIL_TAX_MONTHS, monthly, next_monthly, on_day
 
 
 def test_a_day_past_the_end_of_a_month_falls_on_its_last_day() -> None:

@@ -68,11 +68,6 @@ run: setup seed train knowledge models
 # pytest); each step prints its time, and `scripts/step report` lists them all with the total at the end.
 PARALLEL := $(MAKE) --no-print-directory -j2 --output-sync=target
 
-# The suite tunes the embedding model with the one-epoch recipe (its figures are not what the tests check; `make bench`
-# measures the full recipe that `make run` serves), in a build folder of its own so the two never retune each other.
-TEST_TARGETS := test test-inputs test-dialogue test-python
-$(TEST_TARGETS): export BUILD_DIR := $(CURDIR)/build/test
-
 test:
 	@$(STEP) start
 	@$(PARALLEL) test-inputs || { $(STEP) report; exit 1; }

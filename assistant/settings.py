@@ -50,8 +50,6 @@ class Settings:
     build_dir: Path = field(default_factory=lambda: Path(_env("BUILD_DIR", str(ROOT / "build"))))
     # Threads that embed one customer question: a short query on 2 cores is answered in about half the time with
     # 2 threads than with 1 (measured: 8.5 vs 17.6 ms p50).
-    # How the embedding model is tuned: `full` (make run, benchmarks) or `quick` (one epoch, for the test suite).
-    knowledge_recipe: str = field(default_factory=lambda: _env("KNOWLEDGE_RECIPE", "full"))
     knowledge_threads: int = field(default_factory=lambda: int(_env("KNOWLEDGE_THREADS", str(min(2, os.cpu_count() or 1)))))
     # The churn and next-best-offer models (default BUILD_DIR/models); a separate setting lets a test stack train
     # its own models without moving the other built artefacts.

@@ -43,19 +43,6 @@ class Recipe:
     seed: int = 7
 
 
-# The recipe `make run` and the benchmarks use, and a one-epoch one for the test suite, whose figures are not what the
-# tests check (they check what the retrieval layer does with a tuned model; `make bench` measures the full one).
-RECIPES = {"full": Recipe(), "quick": Recipe(epochs=1)}
-
-
-def configured_recipe() -> Recipe:
-    """The recipe named by KNOWLEDGE_RECIPE (`full` by default, `quick` under `make test`)."""
-    name = get_settings().knowledge_recipe
-    if name not in RECIPES:
-        raise ValueError(f"KNOWLEDGE_RECIPE must be one of {', '.join(RECIPES)}, not {name!r}")
-    return RECIPES[name]
-
-
 def tuned_model_dir() -> Path:
     """Where the tuned model lives (under BUILD_DIR, which git ignores)."""
     return get_settings().build_dir / "knowledge" / "model"
@@ -165,6 +152,7 @@ def train(rows: list[LabelledQuestion], out: Path, recipe: Recipe = Recipe(), ba
     """Fine-tune the base model on labelled phrasings and save it to `out`; returns the last epoch's mean loss."""
     import torch
     from sentence_transformers import SentenceTransformer
+
     torch.manual_seed(recipe.seed)
     rng = random.Random(recipe.seed)
     model = SentenceTransformer(str(base or base_model_path()), device="cpu")
@@ -210,13 +198,9 @@ def _forward(model, texts: list[str]):
 
 
 def tune_model(folder: Path | None = None, articles_dir: Path = ARTICLES_DIR, bank_path: Path = QUESTION_BANK,
-               recipe: Recipe | None = None, force: bool = False, progress: bool = True) -> tuple[Path, bool]:
-    """Tune the model unless it is current; returns (model folder, whether it was retrained).
-
-    The recipe defaults to the configured one (KNOWLEDGE_RECIPE).
-    """
+               recipe: Recipe = Recipe(), force: bool = False, progress: bool = True) -> tuple[Path, bool]:
+    """Tune the model unless it is current; returns (model folder, whether it was retrained)."""
     folder = folder or tuned_model_dir()
-    recipe = recipe or configured_recipe()
     base = base_model_path()
     articles = load_articles(articles_dir)
     expected = fingerprint(articles, bank_path, base, recipe)

@@ -30,7 +30,7 @@ class Settings:
     )
     jwt_secret: str = field(default_factory=lambda: _env("JWT_SECRET", "dev-jwt-secret-change-me-please-32b"))
     jwt_ttl_seconds: int = field(default_factory=lambda: int(_env("JWT_TTL_SECONDS", "3600")))
-    # Signs requests from the push-notification service (HMAC-SHA256, see assistant/proactive/signing.py).
+    # Signs requests from the push-notification service (HMAC-SHA256, see assistant/signing.py).
     proactive_secret: str = field(
         default_factory=lambda: _env("PROACTIVE_SECRET", "dev-proactive-secret-change-me")
     )

@@ -1,6 +1,6 @@
 """POST /api/v1/proactive: the push-notification service starts a proactive message in a customer's conversation.
 
-Authenticated by an HMAC-SHA256 signature of the timestamp and body (assistant/proactive/signing.py), not by a
+Authenticated by an HMAC-SHA256 signature of the timestamp and body (assistant/signing.py), not by a
 customer token: the caller is a service. The message is triggered in Rasa as EXTERNAL_<event>, pushed to the
 customer's open chat, and the notification to show is returned; the same idempotency key twice sends it once.
 """
@@ -26,7 +26,7 @@ from assistant.identity import conversation_id_for
 from assistant.proactive import deliveries
 from assistant.proactive.notifications import Notification, UnknownSubject, trigger_entities
 from assistant.proactive.requests import InvalidProactiveRequest, ProactiveRequest, parse_request
-from assistant.proactive.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureRejected, verify
+from assistant.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureRejected, verify
 
 log = logging.getLogger(__name__)
 

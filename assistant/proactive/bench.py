@@ -13,7 +13,7 @@ from assistant.bank.models import Transaction
 from assistant.latency import time_calls
 from assistant.proactive.deliveries import accept, mark_sent
 from assistant.proactive.requests import ProactiveRequest, parse_request
-from assistant.proactive.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, verify
+from assistant.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, verify
 
 BENCH_SECRET = "bench-proactive-secret"
 LINK = "lumenbank://chat"

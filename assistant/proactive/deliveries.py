@@ -15,7 +15,7 @@ from assistant.db import session_scope, utcnow
 from assistant.proactive.models import AcceptedSignature, ProactiveDelivery
 from assistant.proactive.notifications import Notification, build_notification
 from assistant.proactive.requests import ProactiveRequest
-from assistant.proactive.signing import MAX_AGE_SECONDS, MAX_FUTURE_SECONDS
+from assistant.signing import MAX_AGE_SECONDS, MAX_FUTURE_SECONDS
 
 
 class UnknownCustomer(LookupError):

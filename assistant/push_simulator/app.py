@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from assistant.alerts.signing import signed_headers
 from assistant.settings import Settings, get_settings
+from assistant.signing import sign
 
 log = logging.getLogger(__name__)
 SETTINGS = web.AppKey("settings", Settings)
@@ -48,7 +48,8 @@ async def push(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     try:
         async with request.app[HTTP].post(settings.proactive_url, data=raw, timeout=_TIMEOUT,
-                                          headers=signed_headers(settings.proactive_secret, raw)) as answer:
+                                          headers={"Content-Type": "application/json",
+                                                   **sign(raw, settings.proactive_secret)}) as answer:
             status = answer.status
     except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
         log.warning("gateway unreachable for %s: %s", body["idempotency_key"], exc)

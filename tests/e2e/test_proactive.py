@@ -14,7 +14,7 @@ from sqlmodel import Session, create_engine, select
 
 from assistant.bank.models import Card, CardStatus, Dispute, Transaction
 from assistant.chat_client import ChatClient, texts
-from assistant.proactive.signing import sign
+from assistant.signing import sign
 from tests.e2e.stack import Stack
 from tests.e2e.web_chat import phone_chat
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from assistant.alerts.models import Alert
 from assistant.alerts.outbox import OutboxDelivery
-from assistant.alerts.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
+from assistant.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from assistant.gateway.feed import QUEUE
 from assistant.push_simulator.app import init_app as init_push_simulator
 from assistant.settings import Settings
@@ -52,7 +52,7 @@ async def test_suspicious_feed_transaction_reaches_the_proactive_endpoint_signed
 
     assert report.delivered == 1
     headers, body = received[0]
-    assert verify(SECRET, headers[TIMESTAMP_HEADER], headers[SIGNATURE_HEADER], body)
+    assert verify(body, headers[TIMESTAMP_HEADER], headers[SIGNATURE_HEADER], SECRET)
     event = json.loads(body)
     assert (event["customer_id"], event["event"]) == (1, "unusual_purchase")
     assert event["data"] == {"transaction_id": "core-900", "alert_id": alert.id, "reason": alert.reason}

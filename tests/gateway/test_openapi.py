@@ -13,7 +13,7 @@ from openapi_spec_validator import validate as validate_openapi
 from sqlalchemy.engine import Engine
 
 from assistant.gateway.openapi import openapi_document
-from assistant.proactive.signing import sign
+from assistant.signing import sign
 from assistant.settings import Settings
 from tests.gateway.agent_fixtures import Agents, agent_token, agents, hand_off  # noqa: F401
 from tests.gateway.conftest import RasaStandIn, bearer, sign_in

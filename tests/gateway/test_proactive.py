@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from assistant.identity import conversation_id_for
-from assistant.proactive.signing import sign
+from assistant.signing import sign
 from assistant.settings import Settings
 from tests.gateway.conftest import RasaStandIn, bearer, customer_socket, sign_in
 

@@ -18,13 +18,18 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 STEP := scripts/step
 
-.PHONY: help setup chromium seed train knowledge models run test test-inputs test-dialogue test-python bench bench-chat clean
+.PHONY: help config setup chromium seed train knowledge models run test test-inputs test-dialogue test-python bench bench-chat clean
 
 help:
 	@echo "make run    set up, seed the demo bank, train what is missing, start everything"
 	@echo "make test   set up and run the whole suite"
 	@echo "make bench  speed and quality benchmarks (JSON under build/bench/)"
 	@echo "make bench-chat  time full chat round trips against the assistant that 'make run' started"
+
+# The configuration check every service makes at start-up, made first so a refusal comes before minutes of setup
+# (standard library only: it needs no virtualenv).
+config:
+	@python3 -m assistant.configuration
 
 # --- virtualenvs (made when missing or when their requirements change) ---------------------
 $(VENV)/.installed: requirements.txt
@@ -60,7 +65,7 @@ models: seed
 	OMP_NUM_THREADS=1 $(PY) -m assistant.models train
 
 # --- the two commands ------------------------------------------------------------------------
-run: setup seed train knowledge models
+run: config setup seed train knowledge models
 	$(VENV)/bin/honcho start -f Procfile
 
 # The whole suite. Steps that do not depend on each other run side by side on the two cores (make -j2: the two

@@ -1,4 +1,4 @@
-"""Command line: `python -m assistant seed ...` (more commands join as subcommands)."""
+"""Command line: `python -m assistant seed ...`, `agents ...`, `config check` (`--help` says more)."""
 
 from __future__ import annotations
 
@@ -88,6 +88,12 @@ def _seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _config_check(args: argparse.Namespace) -> int:
+    from assistant.configuration import main as check_configuration
+
+    return check_configuration()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The `python -m assistant` argument parser."""
     settings = get_settings()
@@ -104,6 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_database_url(seed, settings.database_url)
     seed.set_defaults(handler=_seed)
     add_agents_parser(commands, settings.database_url)
+    config = commands.add_parser("config", help="the configuration read from the environment")
+    config_commands = config.add_subparsers(dest="config_command", required=True)
+    config_commands.add_parser("check", help="say what would stop the services from starting (exit status 78)"
+                               ).set_defaults(handler=_config_check)
     return parser
 
 

@@ -3,17 +3,45 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+# Standard library only: the Rasa virtualenv imports this module too (dialogue/launcher.py).
 
 ROOT = Path(__file__).resolve().parent.parent
+
+_SECRET = "secret"
 
 
 def _env(name: str, default: str) -> str:
     value = os.environ.get(name)
     return default if value is None or value == "" else value
+
+
+@dataclass(frozen=True)
+class SecretSetting:
+    """A setting that is a credential: the variable it is read from and the public default the embedded profile uses."""
+
+    variable: str
+    default: str
+    parse: Callable[[str], Any] = str
+
+    def values(self, value: Any) -> dict[str, str]:
+        """The secret strings a setting's value holds, each under the name a refusal gives it."""
+        if isinstance(value, Mapping):
+            return {f"{self.variable} ({name})": str(secret) for name, secret in value.items()}
+        return {self.variable: "" if value is None else str(value)}
+
+
+def _secret(variable: str, default: str, parse: Callable[[str], Any] = str) -> Any:
+    """Declare a secret setting: read from `variable`, kept out of repr, and checked by the production profile's
+    start-up check (assistant/configuration.py) without being listed anywhere else."""
+    spec = SecretSetting(variable, default, parse)
+    return field(default_factory=lambda: parse(_env(variable, default)), repr=False, metadata={_SECRET: spec})
 
 
 @dataclass(frozen=True)
@@ -25,21 +53,22 @@ class Settings:
         default_factory=lambda: _env("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bank.db'}")
     )
     # Signs conversation ids so the action server can trust the customer behind a sender id.
-    conversation_secret: str = field(
-        default_factory=lambda: _env("CONVERSATION_SECRET", "dev-conversation-secret-change-me")
-    )
-    jwt_secret: str = field(default_factory=lambda: _env("JWT_SECRET", "dev-jwt-secret-change-me-please-32b"))
+    conversation_secret: str = _secret("CONVERSATION_SECRET", "dev-conversation-secret-change-me")
+    jwt_secret: str = _secret("JWT_SECRET", "dev-jwt-secret-change-me-please-32b")
     jwt_ttl_seconds: int = field(default_factory=lambda: int(_env("JWT_TTL_SECONDS", "3600")))
     # Signs requests from the push-notification service (HMAC-SHA256, see assistant/signing.py).
-    proactive_secret: str = field(
-        default_factory=lambda: _env("PROACTIVE_SECRET", "dev-proactive-secret-change-me")
-    )
+    proactive_secret: str = _secret("PROACTIVE_SECRET", "dev-proactive-secret-change-me")
     chat_deep_link: str = field(default_factory=lambda: _env("CHAT_DEEP_LINK", "lumenbank://chat"))
     rasa_url: str = field(default_factory=lambda: _env("RASA_URL", "http://127.0.0.1:5005"))
-    rasa_token: str = field(default_factory=lambda: _env("RASA_TOKEN", "dev-rasa-token"))
+    rasa_token: str = _secret("RASA_TOKEN", "dev-rasa-token")
+    # Where the Rasa launcher (dialogue/launcher.py) serves, and the model it loads.
+    rasa_host: str = field(default_factory=lambda: _env("RASA_HOST", "127.0.0.1"))
+    rasa_port: int = field(default_factory=lambda: int(_env("RASA_PORT", "5005")))
+    rasa_model: Path = field(default_factory=lambda: Path(_env("RASA_MODEL", str(ROOT / "models" / "assistant.tar.gz"))))
     rasa_timeout_seconds: float = field(default_factory=lambda: float(_env("RASA_TIMEOUT_SECONDS", "30")))
     gateway_host: str = field(default_factory=lambda: _env("GATEWAY_HOST", "127.0.0.1"))
     gateway_port: int = field(default_factory=lambda: int(_env("GATEWAY_PORT", "8080")))
+    action_host: str = field(default_factory=lambda: _env("ACTION_HOST", "127.0.0.1"))
     action_port: int = field(default_factory=lambda: int(_env("ACTION_PORT", "5055")))
     max_message_chars: int = field(default_factory=lambda: int(_env("MAX_MESSAGE_CHARS", "2000")))
     default_daily_transfer_limit: Decimal = field(
@@ -56,7 +85,7 @@ class Settings:
     models_dir: Path = field(default_factory=lambda: Path(
         _env("MODELS_DIR", str(Path(_env("BUILD_DIR", str(ROOT / "build"))) / "models"))))
     # Predictive alerts: the core-banking feed, the transaction queue, the push service and the thresholds.
-    feed_api_key: str = field(default_factory=lambda: _env("FEED_API_KEY", "dev-feed-key-change-me"))
+    feed_api_key: str = _secret("FEED_API_KEY", "dev-feed-key-change-me")
     amqp_url: str = field(default_factory=lambda: os.environ.get("AMQP_URL", ""))
     amqp_queue: str = field(default_factory=lambda: _env("AMQP_QUEUE", "lumen.transactions"))
     push_webhook_url: str = field(default_factory=lambda: _env("PUSH_WEBHOOK_URL", "http://127.0.0.1:8090/push"))
@@ -74,10 +103,25 @@ class Settings:
     offer_contact_gap_days: int = field(default_factory=lambda: int(_env("OFFER_CONTACT_GAP_DAYS", "7")))
     retention_batch_limit: int = field(default_factory=lambda: int(_env("RETENTION_BATCH_LIMIT", "50")))
 
+    # Python logging level name of every service (Rasa and rasa-sdk read LOG_LEVEL too).
+    log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "INFO").upper())
+
+    @property
+    def production(self) -> bool:
+        """Whether this is the production profile (checked strictly at start-up: assistant/configuration.py)."""
+        return self.profile == "production"
+
     @property
     def demo_sign_in_enabled(self) -> bool:
         """Demo sign-in issues tokens without a password, so only the embedded profile offers it."""
         return self.profile == "embedded"
+
+
+def secret_settings(settings: Settings) -> Iterator[tuple[SecretSetting, Any]]:
+    """Every declared secret setting with its value in these settings."""
+    for setting in fields(Settings):
+        if _SECRET in setting.metadata:
+            yield setting.metadata[_SECRET], getattr(settings, setting.name)
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,7 @@ from typing import Any
 
 from assistant.bench_results import publish
 from assistant.cli import add_database_url, run_chosen_command
+from assistant.configuration import require_valid_configuration
 from assistant.settings import get_settings
 
 
@@ -72,6 +73,7 @@ def _bills(args: argparse.Namespace) -> int:
     from assistant.alerts.features import MerchantVectors
     from assistant.bank.models import Customer
 
+    require_valid_configuration("The upcoming-bill alerts")
     merchants = MerchantVectors()
     raised = 0
     with Session(_engine(args), expire_on_commit=False) as session:
@@ -85,6 +87,8 @@ def _deliver(args: argparse.Namespace) -> int:
     import aiohttp
 
     from assistant.alerts.outbox import OutboxDelivery
+
+    require_valid_configuration("The alert outbox delivery")
 
     async def run() -> None:
         async with aiohttp.ClientSession() as http:
@@ -102,7 +106,7 @@ def _consume(args: argparse.Namespace) -> int:
     from assistant.alerts.pipeline import IngestionPipeline, make_pool
     from assistant.alerts.queues import consume_forever, make_queue
 
-    settings = get_settings()
+    settings = require_valid_configuration("The transaction queue consumer")
     pipeline = IngestionPipeline(_engine(args), make_pool(settings))
     asyncio.run(consume_forever(make_queue(settings.amqp_url, settings.amqp_queue), pipeline.handle))
     return 0

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from assistant.configuration import require_valid_configuration
 from assistant.gateway.app import init_app
 from assistant.gateway.keys import RASA, SETTINGS
 
@@ -37,10 +38,10 @@ async def announce_when_ready(app: web.Application) -> AsyncIterator[None]:
 
 def main() -> None:
     """Serve until interrupted."""
+    settings = require_valid_configuration("The gateway")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = init_app()
+    app = init_app(settings)
     app.cleanup_ctx.append(announce_when_ready)
-    settings = app[SETTINGS]
     print(f"Gateway listening on http://{settings.gateway_host}:{settings.gateway_port}/ "
           f"(waiting for Rasa at {settings.rasa_url})", flush=True)
     web.run_app(app, host=settings.gateway_host, port=settings.gateway_port, print=None)

@@ -6,14 +6,14 @@ import logging
 
 from aiohttp import web
 
+from assistant.configuration import require_valid_configuration
 from assistant.push_simulator.app import init_app
-from assistant.settings import get_settings
 
 
 def main() -> None:
     """Serve the simulator on 127.0.0.1:PUSH_SIMULATOR_PORT."""
+    settings = require_valid_configuration("The push-service simulator")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    settings = get_settings()
     web.run_app(init_app(settings), host="127.0.0.1", port=settings.push_simulator_port, print=None)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "assistant.tar.gz"
 APP_PYTHON = ROOT / ".venv" / "bin" / "python"
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 
 
 def free_port() -> int:
@@ -107,7 +108,7 @@ def launch(workdir: Path, customers: int = 200) -> Stack:
         "RASA_MODEL": str(MODEL),
         "RASA_TRACKER_DB": str(workdir / "rasa-tracker.db"),
         "ACTION_PORT": str(action_port),
-        "SANIC_HOST": "127.0.0.1",  # the action server listens on localhost only
+        "ACTION_HOST": "127.0.0.1",  # the action server listens on localhost only
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "GATEWAY_HOST": "127.0.0.1",
         "GATEWAY_PORT": str(gateway_port),
@@ -133,8 +134,8 @@ def launch(workdir: Path, customers: int = 200) -> Stack:
         raise RuntimeError(f"training the churn and offer models failed:\n{trained.stdout}\n{trained.stderr}")
     stack = Stack(workdir, database_url, env, f"http://127.0.0.1:{gateway_port}", f"http://127.0.0.1:{rasa_port}")
     try:
-        stack.start("actions", [str(APP_PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)])
-        stack.start("rasa", [str(ROOT / "scripts" / "rasa-run")])
+        stack.start("actions", [str(APP_PYTHON), "-m", "actions.server"])
+        stack.start("rasa", [str(RASA_PYTHON), "-m", "dialogue.launcher"])
         stack.start("gateway", [str(APP_PYTHON), "-m", "assistant.gateway"])
         stack.start("push", [str(APP_PYTHON), "-m", "assistant.push_simulator"])
         stack.start("outbox", [str(APP_PYTHON), "-m", "assistant.alerts", "deliver", "--forever"])

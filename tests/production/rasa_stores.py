@@ -1,6 +1,6 @@
 """Run by the dialogue engine's Python (3.10, with Rasa): Rasa's own stores built from endpoints.production.yml.
 
-Not a test module: tests/production/test_rasa_stores.py runs it with the environment scripts/rasa-run would give
+Not a test module: tests/production/test_rasa_stores.py runs it with the environment dialogue/launcher.py gives
 Rasa, and checks what it prints (JSON) against PostgreSQL and Redis themselves.
 """
 

@@ -24,7 +24,7 @@ def observed() -> Iterator[dict]:
     conversation_id = f"production-profile-{uuid.uuid4().hex[:8]}"
     for url in fresh_postgres_url():
         database = url.rsplit("/", 1)[1]
-        # What scripts/rasa-run exports in the production profile, with a database of the test's own.
+        # What dialogue/launcher.py exports in the production profile, with a database of the test's own.
         env = {**os.environ, "RASA_TRACKER_DB_HOST": "127.0.0.1", "RASA_TRACKER_DB_PORT": "5432",
                "RASA_TRACKER_DB_USER": "postgres", "RASA_TRACKER_DB_PASSWORD": "", "RASA_TRACKER_DB": database,
                "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_LOCK_DB": "1",

@@ -1,0 +1,101 @@
+"""The start-up check every service runs: a known profile, and in production secrets nobody else knows.
+
+`python -m assistant config check` (or, before any virtualenv exists, `python3 -m assistant.configuration`) prints
+the problems and exits with EXIT_CONFIG.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from assistant.settings import Settings, get_settings, secret_settings
+
+# Standard library only, like assistant/settings.py: the Rasa launcher runs this check in the Rasa virtualenv.
+
+PROFILES = ("embedded", "production")
+MIN_SECRET_BYTES = 32
+# sysexits.h EX_CONFIG: the service cannot run with this configuration (a supervisor should not just restart it).
+EXIT_CONFIG = 78
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the configuration, named by its environment variable."""
+
+    variable: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.variable} {self.message}"
+
+
+def _shipped_defaults(settings: Settings) -> set[str]:
+    """Every secret value the code ships with, whichever setting it is the default of."""
+    shipped: set[str] = set()
+    for spec, _ in secret_settings(settings):
+        shipped.update(spec.values(spec.parse(spec.default)).values())
+    return shipped
+
+
+def _secret_problems(settings: Settings) -> list[Problem]:
+    shipped = _shipped_defaults(settings)
+    problems: list[Problem] = []
+    first_use: dict[str, str] = {}
+    for spec, value in secret_settings(settings):
+        for name, secret in spec.values(value).items():
+            if not secret:
+                problems.append(Problem(name, "is not set"))
+            elif secret in shipped:
+                problems.append(Problem(name, "is not set or is a default shipped with the code, which anyone who "
+                                              "reads it knows"))
+            elif len(secret.encode()) < MIN_SECRET_BYTES:
+                problems.append(Problem(name, f"is {len(secret.encode())} bytes long; it must be at least "
+                                              f"{MIN_SECRET_BYTES}"))
+            elif secret in first_use:
+                # One leaked value would then open both doors.
+                problems.append(Problem(name, f"has the same value as {first_use[secret]}; each secret must differ"))
+            else:
+                first_use[secret] = name
+    return problems
+
+
+def configuration_problems(settings: Settings) -> list[Problem]:
+    """What stops these settings from being used: an unknown profile, or in production a weak or public secret."""
+    if settings.profile not in PROFILES:
+        return [Problem("ASSISTANT_PROFILE", f"is {settings.profile!r}; it must be one of {', '.join(PROFILES)}")]
+    return _secret_problems(settings) if settings.production else []
+
+
+def problems_report(service: str, settings: Settings, problems: list[Problem]) -> str:
+    """The refusal a service prints: every offending variable, and how to make a secret."""
+    lines = [f"{service} refuses to start with the {settings.profile!r} profile:"]
+    lines += [f"  - {problem}" for problem in problems]
+    if any(problem.variable != "ASSISTANT_PROFILE" for problem in problems):
+        lines.append(f"Set each to a random value of at least {MIN_SECRET_BYTES} bytes, e.g. "
+                     "`python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`.")
+    return "\n".join(lines)
+
+
+def require_valid_configuration(service: str, settings: Settings | None = None) -> Settings:
+    """The settings if they are safe to start `service` with; otherwise print why and exit with EXIT_CONFIG."""
+    settings = settings or get_settings()
+    problems = configuration_problems(settings)
+    if problems:
+        print(problems_report(service, settings, problems), file=sys.stderr, flush=True)
+        raise SystemExit(EXIT_CONFIG)
+    return settings
+
+
+def main() -> int:
+    """Print what is wrong with the environment's configuration; the exit status says whether anything is."""
+    settings = get_settings()
+    if problems := configuration_problems(settings):
+        print(problems_report("The assistant", settings, problems), file=sys.stderr)
+        return EXIT_CONFIG
+    print(f"The configuration is valid for the {settings.profile!r} profile.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

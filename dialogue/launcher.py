@@ -1,0 +1,65 @@
+"""Start the Rasa server in this process: `.venv-rasa/bin/python -m dialogue.launcher`.
+
+The HTTP API token reaches Rasa's argument parser inside the process (from RASA_TOKEN), never on a command line that
+`ps` or /proc/PID/cmdline would show. Before Rasa loads, the configuration is checked as every service checks it and
+the log redaction is installed. The profile chooses the endpoints: `endpoints.yml` (SQLite tracker store) or
+`endpoints.production.yml` (PostgreSQL tracker store, Redis lock store).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from assistant.configuration import require_valid_configuration
+from assistant.settings import ROOT, Settings, secret_settings
+
+# What endpoints.production.yml reads, when the environment does not say.
+PRODUCTION_STORE_DEFAULTS = {
+    "RASA_TRACKER_DB_HOST": "127.0.0.1",
+    "RASA_TRACKER_DB_PORT": "5432",
+    "RASA_TRACKER_DB_USER": "postgres",
+    "RASA_TRACKER_DB_PASSWORD": "",
+    "RASA_TRACKER_DB": "rasa_tracker",
+    "REDIS_HOST": "127.0.0.1",
+    "REDIS_PORT": "6379",
+    "REDIS_LOCK_DB": "1",
+}
+
+
+def endpoints_environment(settings: Settings) -> tuple[str, dict[str, str]]:
+    """The profile's endpoints file and the variables it reads (with their defaults), plus every secret setting,
+    so `${VARIABLE}` in endpoints.yml or credentials.yml always resolves to the value the settings use."""
+    environment = {"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{settings.action_port}/webhook"}
+    environment.update({spec.variable: value for spec, value in secret_settings(settings) if isinstance(value, str)})
+    if settings.production:
+        return "endpoints.production.yml", {**environment, **PRODUCTION_STORE_DEFAULTS}
+    return "endpoints.yml", {**environment, "RASA_TRACKER_DB": str(ROOT / "var" / "rasa-tracker.db")}
+
+
+def rasa_arguments(settings: Settings, endpoints: str) -> list[str]:
+    """`rasa run` with the API behind the token, on the configured address (these stay inside the process)."""
+    return ["rasa", "run", "--model", str(settings.rasa_model), "--enable-api", "--auth-token", settings.rasa_token,
+            "-i", settings.rasa_host, "-p", str(settings.rasa_port),
+            "--endpoints", endpoints, "--credentials", "credentials.yml"]
+
+
+def main() -> None:
+    """Check the configuration, then run Rasa until interrupted."""
+    settings = require_valid_configuration("The Rasa server")
+    os.chdir(ROOT)
+    endpoints, environment = endpoints_environment(settings)
+    for variable, value in environment.items():
+        # The environment wins; a variable set but empty counts as unset, as in the settings.
+        if not os.environ.get(variable):
+            os.environ[variable] = value
+    if not settings.production:
+        (ROOT / "var").mkdir(exist_ok=True)
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv = rasa_arguments(settings, endpoints)
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()

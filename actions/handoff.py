@@ -9,7 +9,7 @@ from rasa_sdk.events import ConversationPaused, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.db import session
-from actions.identity import CustomerAction
+from actions.identity import CustomerAction, conversation_ref
 from assistant.handoff.alerts import recent_alerts
 from assistant.handoff.churn import score_ticket
 from assistant.handoff.summary import summarise
@@ -80,7 +80,7 @@ class ActionHandoff(CustomerAction):
 def hand_off(customer: int, dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> list[dict[str, Any]]:
     """Open (or find) the conversation's ticket, tell the customer, and pause the conversation."""
     with session() as db:
-        ticket, created = open_ticket(db, tracker.sender_id, customer, reason, summarise(customer_messages(tracker)),
+        ticket, created = open_ticket(db, conversation_ref(tracker), customer, reason, summarise(customer_messages(tracker)),
                                       recent_alerts(db, customer))
         if created:
             score_ticket(db, ticket)

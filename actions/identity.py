@@ -8,9 +8,9 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant.identity import UnverifiedConversation, customer_id_from
+from assistant.identity import UnverifiedConversation, conversation_reference, customer_id_from
 
-__all__ = ["SIGN_IN_AGAIN", "CustomerAction", "UnverifiedConversation", "customer_id"]
+__all__ = ["SIGN_IN_AGAIN", "CustomerAction", "UnverifiedConversation", "conversation_ref", "customer_id"]
 
 
 def customer_id(tracker: Tracker) -> int:
@@ -19,6 +19,11 @@ def customer_id(tracker: Tracker) -> int:
     Identity comes only from the sender id the gateway signed, never from text, entities or slots.
     """
     return customer_id_from(tracker.sender_id)
+
+
+def conversation_ref(tracker: Tracker) -> str:
+    """What records pointing at this conversation store (tickets, transfer keys): never the sender id itself."""
+    return conversation_reference(tracker.sender_id)
 
 SIGN_IN_AGAIN = "Sorry, I can't confirm it's you. Please sign in again and I'll pick up from there."
 

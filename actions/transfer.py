@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from sqlmodel import Session
 
 from actions.db import session
-from actions.identity import SIGN_IN_AGAIN, CustomerAction, UnverifiedConversation, customer_id
+from actions.identity import SIGN_IN_AGAIN, CustomerAction, UnverifiedConversation, conversation_ref, customer_id
 from assistant.bank.amounts import parse_amount
 from assistant.bank.models import AccountKind
 from assistant.bank.money import format_money
@@ -207,7 +207,7 @@ class ActionExecuteTransfer(CustomerAction):
             dispatcher.utter_message(text="There's no transfer waiting for your confirmation, so no money has moved.")
             return clear_transfer()
         amount, payee_id, source_id = pending
-        key = f"{tracker.sender_id}:{confirming_message_id(tracker)}"
+        key = f"{conversation_ref(tracker)}:{confirming_message_id(tracker)}"
         try:
             with session() as db:
                 done = execute_transfer(db, customer, key, source_id, payee_id, amount, utcnow())

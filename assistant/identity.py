@@ -1,4 +1,9 @@
-"""Conversation ids that carry the authenticated customer, signed so nobody can forge one."""
+"""Conversation ids that carry the authenticated customer, signed so nobody can forge one.
+
+The sender id is what the gateway presents to Rasa for a customer; it is never stored outside Rasa's tracker
+store. Records that point at a conversation (tickets, transfer idempotency keys, audit entries) keep its
+`conversation_reference` instead: a keyed hash that names the conversation but cannot be turned back into it.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import hmac
 from assistant.settings import get_settings
 
 _PREFIX = "cust"
+_REFERENCE_PREFIX = "conv"
 
 
 class UnverifiedConversation(Exception):
@@ -35,3 +41,10 @@ def customer_id_from(conversation_id: str, secret: str | None = None) -> int:
     if prefix != _PREFIX or not hmac.compare_digest(signature, _signature(customer_id, secret)):
         raise UnverifiedConversation("conversation id signature does not match")
     return customer_id
+
+
+def conversation_reference(conversation_id: str, secret: str | None = None) -> str:
+    """The internal reference stored for a conversation: stable, unique to it, and not its sender id."""
+    secret = secret or get_settings().conversation_secret
+    digest = hmac.new(secret.encode(), f"reference:{conversation_id}".encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{_REFERENCE_PREFIX}-{digest}"

@@ -54,26 +54,24 @@ def desk(engine: Engine, agent_id: int) -> dict[str, Any]:
 
 
 def ticket_for_agent(engine: Engine, ticket_id: int, agent_id: int) -> dict[str, Any]:
-    """One ticket the agent may see, with its notes, and the conversation id to read its transcript."""
+    """One ticket the agent may see, with its notes (its customer's conversation holds the transcript)."""
     with Session(engine) as session:
         ticket = tickets.visible_ticket(session, ticket_id, agent_id)
         return {"ticket": ticket_json(session, ticket, utcnow()),
-                "notes": [note_json(n) for n in tickets.notes(session, ticket_id)],
-                "conversation_id": ticket.conversation_id}
+                "notes": [note_json(n) for n in tickets.notes(session, ticket_id)]}
 
 
-def assigned_conversation(engine: Engine, ticket_id: int, agent_id: int) -> tuple[str, int]:
-    """The conversation id and customer of a ticket assigned to this agent (TicketNotAssigned otherwise)."""
+def assigned_customer(engine: Engine, ticket_id: int, agent_id: int) -> int:
+    """The customer of a ticket assigned to this agent (TicketNotAssigned otherwise)."""
     with Session(engine) as session:
-        ticket = tickets.assigned_ticket(session, ticket_id, agent_id)
-        return ticket.conversation_id, ticket.customer_id
+        return tickets.assigned_ticket(session, ticket_id, agent_id).customer_id
 
 
 def claim(engine: Engine, ticket_id: int, agent_id: int) -> dict[str, Any]:
-    """Claim a ticket for the agent (see tickets.claim), committed; the claimed ticket with its conversation id."""
+    """Claim a ticket for the agent (see tickets.claim), committed; the claimed ticket."""
     with session_scope(engine) as session:
         ticket = tickets.claim(session, ticket_id, agent_id)
-        return {"ticket": ticket_json(session, ticket, utcnow()), "conversation_id": ticket.conversation_id}
+        return {"ticket": ticket_json(session, ticket, utcnow())}
 
 
 def add_note(engine: Engine, ticket_id: int, agent_id: int, text: str) -> dict[str, Any]:
@@ -88,10 +86,10 @@ def resolve(engine: Engine, ticket_id: int, agent_id: int) -> dict[str, Any]:
         return ticket_json(session, tickets.resolve(session, ticket_id, agent_id), utcnow())
 
 
-def open_handoff(engine: Engine, conversation_id: str) -> dict[str, Any] | None:
+def open_handoff(engine: Engine, conversation_ref: str) -> dict[str, Any] | None:
     """The conversation's open ticket as {"ticket_id", "status", "agent_id"}, or None when the bot has it."""
     with Session(engine) as session:
-        ticket = tickets.open_ticket_for(session, conversation_id)
+        ticket = tickets.open_ticket_for(session, conversation_ref)
         if ticket is None:
             return None
         return {"ticket_id": ticket.id, "status": ticket.status.value, "agent_id": ticket.agent_id}

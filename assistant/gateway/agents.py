@@ -11,6 +11,7 @@ from aiohttp import web
 
 from assistant.gateway import agent_desk
 from assistant.gateway.agent_auth import SignedInAgent, signed_in_agent
+from assistant.gateway.conversations import sender_of
 from assistant.gateway.database import read
 from assistant.gateway.errors import ApiError
 from assistant.gateway.inputs import json_object
@@ -62,13 +63,12 @@ def _text(body: dict[str, Any], max_chars: int) -> str:
     return text.strip()
 
 
-async def _say(request: web.Request, agent: SignedInAgent, conversation_id: str, customer_id: int,
-               text: str) -> dict[str, Any]:
-    """Record an agent's message in the conversation's tracker, then show it to the customer at once."""
+async def _say(request: web.Request, agent: SignedInAgent, customer_id: int, text: str) -> dict[str, Any]:
+    """Record an agent's message in the customer's conversation, then show it to the customer at once."""
     at = time.time()
     event = {"event": "bot", "text": text, "timestamp": at,
              "metadata": {"agent_id": str(agent.id), "agent_name": agent.name}}
-    await _rasa(request.app[RASA].append_events(conversation_id, [event]))
+    await _rasa(request.app[RASA].append_events(sender_of(request.app, customer_id), [event]))
     await request.app[HUB].to_customer(customer_id, {"type": "agent", "messages": [{"text": text}],
                                                      "agent": {"id": str(agent.id), "name": agent.name}})
     return {"from": "agent", "agent_id": str(agent.id), "agent_name": agent.name, "text": text}
@@ -87,7 +87,7 @@ async def claim_ticket(request: web.Request) -> web.Response:
     await request.app[HUB].to_agents(QUEUE_CHANGED)
     ticket = claimed["ticket"]
     try:
-        await _say(request, agent, claimed["conversation_id"], ticket["customer"]["id"],
+        await _say(request, agent, ticket["customer"]["id"],
                    f"Hello, this is {agent.name} from Lumen Bank. I've read our chat so far and I'm here to help.")
     except ApiError:
         # The claim stands; the agent can still greet the customer with a reply.
@@ -99,7 +99,7 @@ async def ticket_detail(request: web.Request) -> web.Response:
     """A ticket the agent may see, its notes and the whole transcript from the tracker store."""
     agent = await signed_in_agent(request)
     found = await _desk(request, agent_desk.ticket_for_agent, _ticket_id(request), agent.id)
-    events = await _rasa(request.app[RASA].tracker_events(found["conversation_id"]))
+    events = await _rasa(request.app[RASA].tracker_events(sender_of(request.app, found["ticket"]["customer"]["id"])))
     return web.json_response({"ticket": found["ticket"], "notes": found["notes"], "transcript": transcript(events)})
 
 
@@ -107,9 +107,8 @@ async def reply(request: web.Request) -> web.Response:
     """The agent replies: recorded in the tracker with the agent's id, and pushed to the customer live."""
     agent = await signed_in_agent(request)
     text = _text(await json_object(request), request.app[SETTINGS].max_message_chars)
-    conversation_id, customer_id = await _desk(request, agent_desk.assigned_conversation, _ticket_id(request),
-                                               agent.id)
-    return web.json_response({"message": await _say(request, agent, conversation_id, customer_id, text)})
+    customer_id = await _desk(request, agent_desk.assigned_customer, _ticket_id(request), agent.id)
+    return web.json_response({"message": await _say(request, agent, customer_id, text)})
 
 
 async def add_note(request: web.Request) -> web.Response:
@@ -127,7 +126,7 @@ async def suggested_articles(request: web.Request) -> web.Response:
     """Approved articles for the customer's last message, to quote in a reply."""
     agent = await signed_in_agent(request)
     found = await _desk(request, agent_desk.ticket_for_agent, _ticket_id(request), agent.id)
-    events = await _rasa(request.app[RASA].tracker_events(found["conversation_id"]))
+    events = await _rasa(request.app[RASA].tracker_events(sender_of(request.app, found["ticket"]["customer"]["id"])))
     said = [entry["text"] for entry in transcript(events) if entry["from"] == "customer"]
     if not said:
         return web.json_response({"for_message": None, "articles": []})
@@ -142,7 +141,8 @@ async def resolve(request: web.Request) -> web.Response:
     """Hand the chat back to the bot: resume the conversation, let the bot say so, then close the ticket."""
     agent = await signed_in_agent(request)
     ticket_id = _ticket_id(request)
-    conversation_id, customer_id = await _desk(request, agent_desk.assigned_conversation, ticket_id, agent.id)
+    customer_id = await _desk(request, agent_desk.assigned_customer, ticket_id, agent.id)
+    conversation_id = sender_of(request.app, customer_id)
     rasa = request.app[RASA]
     # Rasa first: if it fails the ticket stays with the agent, who can try again; nothing is half done.
     # action_listen too: a paused conversation never logged one, and without it no rule matches the handback.

@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from assistant.gateway import agent_desk
+from assistant.gateway.conversations import reference_of
 from assistant.gateway.database import read
 from assistant.gateway.keys import ENGINE, HUB
 
@@ -30,7 +31,7 @@ async def after_customer_message(app: web.Application, conversation_id: str, tex
     If the message opened a handoff, the agents' queue changed. If the chat was already with a person, the
     message goes to the assigned agent (to every agent while it waits in the queue).
     """
-    handoff = await read(agent_desk.open_handoff, app[ENGINE], conversation_id)
+    handoff = await read(agent_desk.open_handoff, app[ENGINE], reference_of(app, conversation_id))
     if handoff is None:
         return None
     hub = app[HUB]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from assistant.gateway.conversations import sender_of
 from assistant.gateway.errors import ApiError
 from assistant.gateway.inputs import signed_in_customer
 from assistant.gateway.keys import RASA, SETTINGS
 from assistant.gateway.rasa_errors import from_rasa
 from assistant.gateway.transcript import page, transcript
-from assistant.identity import conversation_id_for
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -30,7 +30,7 @@ async def chat_history(request: web.Request) -> web.Response:
     customer = await signed_in_customer(request)
     limit = _whole_number(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     before = _whole_number(request, "before", None, 0, None)
-    sender = conversation_id_for(customer.id, request.app[SETTINGS].conversation_secret)
+    sender = sender_of(request.app, customer.id)
     events = await from_rasa(request.app[RASA].tracker_events(sender),
                              "The conversation is taking too long to load. Please try again in a moment.",
                              "The conversation cannot be loaded right now. Please try again in a moment.")

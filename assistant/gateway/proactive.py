@@ -16,13 +16,13 @@ from typing import Any
 from aiohttp import web
 
 from assistant.gateway import agent_desk
+from assistant.gateway.conversations import reference_of, sender_of
 from assistant.gateway.database import read
 from assistant.gateway.errors import ApiError
 from assistant.gateway.handoff_routing import agents_of
 from assistant.gateway.inputs import parse_json_object
 from assistant.gateway.keys import ENGINE, HUB, RASA, SETTINGS
 from assistant.gateway.rasa_client import RasaTimeout, RasaUnavailable
-from assistant.identity import conversation_id_for
 from assistant.proactive import deliveries
 from assistant.proactive.notifications import Notification, UnknownSubject, trigger_entities
 from assistant.proactive.requests import InvalidProactiveRequest, ProactiveRequest, parse_request
@@ -77,7 +77,7 @@ async def _notice_while_with_a_person(app: web.Application, conversation_id: str
     A fraud check must not vanish because an agent is talking to the customer: the notice goes into the
     conversation as the bank's message (the transcript of record) and to the agents, who take it from there.
     """
-    handoff = await read(agent_desk.open_handoff, app[ENGINE], conversation_id)
+    handoff = await read(agent_desk.open_handoff, app[ENGINE], reference_of(app, conversation_id))
     if handoff is None:
         return []
     text = f"{notification.title} {notification.body}"
@@ -97,7 +97,7 @@ async def proactive_message(request: web.Request) -> web.Response:
         return web.json_response({"notification": accepted.notification.as_json(),
                                   "delivered_live": accepted.delivered_live, "duplicate": True})
     app = request.app
-    sender = conversation_id_for(proactive.customer_id, app[SETTINGS].conversation_secret)
+    sender = sender_of(app, proactive.customer_id)
     try:
         messages = await app[RASA].trigger_intent(sender, f"EXTERNAL_{proactive.event}", trigger_entities(proactive))
         if not messages:

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from assistant.gateway.auth import issue_token
 from assistant.gateway.customers import demo_customers, find_customer
+from assistant.gateway.conversations import sender_of
 from assistant.gateway.database import read
 from assistant.gateway.errors import ApiError
 from assistant.gateway.handoff_routing import after_customer_message
@@ -18,7 +19,6 @@ from assistant.gateway.inputs import chat_message, json_object, signed_in_custom
 from assistant.gateway.keys import ENGINE, RASA, SETTINGS
 from assistant.gateway.rasa_errors import from_rasa
 from assistant.gateway.static_files import allowed_asset, static_page
-from assistant.identity import conversation_id_for
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ async def chat(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     message = chat_message(await json_object(request), settings.max_message_chars)
     # The conversation id comes from the verified token only, never from the body.
-    sender = conversation_id_for(customer.id, settings.conversation_secret)
+    sender = sender_of(request.app, customer.id)
     messages = await from_rasa(request.app[RASA].send(sender, message),
                                "The assistant is taking too long to answer. Please try again in a moment.",
                                "The assistant is not available right now. Please try again in a moment.")

@@ -40,15 +40,15 @@ class HandoffTicket(SQLModel, table=True):
 
     __table_args__ = (
         # At most one open ticket per conversation: opening twice finds the first (see tickets.open_ticket).
-        Index("uq_handoffticket_open_conversation", "conversation_id", unique=True,
+        Index("uq_handoffticket_open_conversation", "conversation_ref", unique=True,
               sqlite_where=text("status != 'resolved'"), postgresql_where=text("status != 'resolved'")),
         Index("ix_handoffticket_status_opened", "status", "opened_at"),
         # Every chat message looks up its conversation's open ticket; a partial index alone is not always chosen.
-        Index("ix_handoffticket_conversation", "conversation_id"),
+        Index("ix_handoffticket_conversation", "conversation_ref"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    conversation_id: str
+    conversation_ref: str
     customer_id: int = Field(foreign_key="customer.id", index=True)
     reason: str
     summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

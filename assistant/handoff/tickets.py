@@ -37,26 +37,26 @@ class QueuedTicket:
     wait_seconds: int
 
 
-def open_ticket_for(session: Session, conversation_id: str) -> HandoffTicket | None:
+def open_ticket_for(session: Session, conversation_ref: str) -> HandoffTicket | None:
     """The conversation's queued or assigned ticket, if it has one."""
     return session.exec(select(HandoffTicket).where(
-        HandoffTicket.conversation_id == conversation_id, col(HandoffTicket.status).in_(OPEN_STATUSES))).first()
+        HandoffTicket.conversation_ref == conversation_ref, col(HandoffTicket.status).in_(OPEN_STATUSES))).first()
 
 
-def open_ticket(session: Session, conversation_id: str, customer_id: int, reason: str, summary: str = "",
+def open_ticket(session: Session, conversation_ref: str, customer_id: int, reason: str, summary: str = "",
                 alerts: list[dict[str, Any]] | None = None, now: datetime | None = None) -> tuple[HandoffTicket, bool]:
     """Queue the conversation for an agent; returns (ticket, True), or (its open ticket, False) if it has one."""
-    existing = open_ticket_for(session, conversation_id)
+    existing = open_ticket_for(session, conversation_ref)
     if existing is not None:
         return existing, False
-    ticket = HandoffTicket(conversation_id=conversation_id, customer_id=customer_id, reason=reason, summary=summary,
+    ticket = HandoffTicket(conversation_ref=conversation_ref, customer_id=customer_id, reason=reason, summary=summary,
                            recent_alerts=json.dumps(alerts or [], default=str), opened_at=now or utcnow())
     try:
         # A savepoint, so losing the race to a concurrent open (unique open index) keeps the caller's transaction.
         with session.begin_nested():
             session.add(ticket)
     except IntegrityError:
-        winner = open_ticket_for(session, conversation_id)
+        winner = open_ticket_for(session, conversation_ref)
         if winner is None:
             raise
         return winner, False

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from actions.handoff import ActionDefaultFallback, ActionHandoff, previous_turn_failed
 from actions.knowledge import ActionAnswerQuestion
 from assistant.handoff.models import HandoffTicket, TicketStatus
-from assistant.identity import conversation_id_for
+from assistant.identity import conversation_id_for, conversation_reference
 from tests.actions.conftest import make_tracker, run_action
 from tests.builders import CustomerRecords
 
@@ -35,9 +35,16 @@ async def test_asking_for_a_person_opens_a_queued_ticket_and_pauses_the_conversa
     tracker = _conversation(records.customer.id, [("hi", "greet"), ("can I talk to a person", "request_human")])
     messages, events = await run_action(ActionHandoff(), tracker)
     [ticket] = _tickets(action_db)
-    assert ((ticket.reason, ticket.status, ticket.customer_id, ticket.conversation_id),
+    assert ((ticket.reason, ticket.status, ticket.customer_id, ticket.conversation_ref),
             [e["event"] for e in events], messages[0]["custom"]["type"]) == (
-        ("request_human", TicketStatus.queued, records.customer.id, tracker.sender_id), ["pause"], "handoff")
+        ("request_human", TicketStatus.queued, records.customer.id, conversation_reference(tracker.sender_id)),
+        ["pause"], "handoff")
+
+
+async def test_the_ticket_does_not_store_the_sender_id(records: CustomerRecords, action_db: Engine) -> None:
+    tracker = _conversation(records.customer.id, [("can I talk to a person", "request_human")])
+    await run_action(ActionHandoff(), tracker)
+    assert tracker.sender_id not in _tickets(action_db)[0].model_dump_json()
 
 
 async def test_the_ticket_summary_quotes_the_customers_recent_messages(records: CustomerRecords,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.engine import Engine
@@ -13,7 +15,8 @@ from actions.transfer import (
     ActionExecuteTransfer,
     ValidateTransferForm,
 )
-from assistant.bank.models import Account, Payee, Transfer
+from assistant.bank.models import Account, AuditLog, Payee, Transfer
+from assistant.identity import conversation_reference
 from tests.actions.conftest import make_tracker, run_action
 from tests.builders import AS_OF, CustomerRecords, build_customer
 
@@ -198,13 +201,22 @@ async def test_an_unaffordable_transfer_is_refused_at_execution_and_moves_nothin
     assert ("enough" in messages[0]["text"], _balance(action_db, records.current.id)) == (True, 245_067)
 
 
-async def test_the_idempotency_key_is_the_conversation_and_the_confirming_message(records: CustomerRecords,
-                                                                                  action_db: Engine) -> None:
+async def test_the_idempotency_key_is_the_conversation_reference_and_the_confirming_message(
+        records: CustomerRecords, action_db: Engine) -> None:
     tracker = make_tracker(records.customer.id, slots=_ready(records), intent="affirm", message_id="yes-42")
     await run_action(ActionExecuteTransfer(), tracker)
     with Session(action_db) as db:
         transfer = db.exec(select(Transfer)).one()
-    assert transfer.idempotency_key == f"{tracker.sender_id}:yes-42"
+    assert transfer.idempotency_key == f"{conversation_reference(tracker.sender_id)}:yes-42"
+
+
+async def test_neither_the_transfer_nor_its_audit_entry_stores_the_sender_id(records: CustomerRecords,
+                                                                             action_db: Engine) -> None:
+    tracker = make_tracker(records.customer.id, slots=_ready(records), intent="affirm", message_id="yes-43")
+    await run_action(ActionExecuteTransfer(), tracker)
+    with Session(action_db) as db:
+        stored = [db.exec(select(Transfer)).one().model_dump(), *[e.model_dump() for e in db.exec(select(AuditLog))]]
+    assert tracker.sender_id not in json.dumps(stored, default=str)
 
 
 def test_the_form_will_not_take_money_from_the_account_it_is_going_to(records: CustomerRecords,

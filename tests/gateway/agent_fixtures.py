@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from assistant.db import session_scope
 from assistant.handoff.agents import add_agent
 from assistant.handoff.tickets import open_ticket
-from assistant.identity import conversation_id_for
+from assistant.identity import conversation_id_for, conversation_reference
 from assistant.settings import Settings
 from tests.gateway.conftest import RasaStandIn, bearer, ready_socket
 
@@ -58,7 +58,8 @@ def hand_off(engine: Engine, rasa: RasaStandIn, settings: Settings, customer_id:
         {"event": "pause", "timestamp": 1_763_650_001.5},
     ])
     with session_scope(engine) as session:
-        ticket, _ = open_ticket(session, conversation, customer_id, reason, f"Customer: “{said}”")
+        ticket, _ = open_ticket(session, conversation_reference(conversation, settings.conversation_secret), customer_id,
+                                reason, f"Customer: “{said}”")
         return ticket.id
 
 

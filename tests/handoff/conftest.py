@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from assistant.handoff.agents import add_agent
 from assistant.handoff.models import Agent
-from assistant.identity import conversation_id_for
+from assistant.identity import conversation_id_for, conversation_reference
 from tests.builders import build_customer
 
 PASSWORD = "correct horse battery"
@@ -17,12 +17,12 @@ PASSWORD = "correct horse battery"
 
 @dataclass
 class Desk:
-    """Who is involved in a handoff: customers 1 and 2 (with conversation ids) and agents Alex and Sam."""
+    """Who is involved in a handoff: customers 1 and 2 (with their conversations' references) and agents Alex and Sam."""
 
     customer_id: int
     other_customer_id: int
-    conversation_id: str
-    other_conversation_id: str
+    conversation_ref: str
+    other_conversation_ref: str
     alex: Agent
     sam: Agent
 
@@ -34,5 +34,9 @@ def desk(session: Session) -> Desk:
     alex = add_agent(session, "alex@lumen.example", "Alex", PASSWORD)
     sam = add_agent(session, "sam@lumen.example", "Sam", PASSWORD)
     session.commit()
-    return Desk(first.customer.id, second.customer.id, conversation_id_for(first.customer.id, "s"),
-                conversation_id_for(second.customer.id, "s"), alex, sam)
+    return Desk(first.customer.id, second.customer.id, _reference(first.customer.id), _reference(second.customer.id),
+                alex, sam)
+
+
+def _reference(customer_id: int) -> str:
+    return conversation_reference(conversation_id_for(customer_id, "s"), "s")

@@ -41,7 +41,7 @@ def test_two_agents_claiming_at_once_one_claims_and_one_is_refused(engine: Engin
                                                                      desk: Desk) -> None:
     results = []
     for round_number in range(ROUNDS):
-        ticket, _ = open_ticket(session, f"{desk.conversation_id}-{round_number}", desk.customer_id, "complaint")
+        ticket, _ = open_ticket(session, f"{desk.conversation_ref}-{round_number}", desk.customer_id, "complaint")
         session.commit()
         outcome = _race(engine, ticket.id, [desk.alex.id, desk.sam.id])
         with Session(engine) as fresh:
@@ -58,7 +58,7 @@ def test_two_handoffs_of_one_conversation_at_once_open_one_ticket(engine: Engine
     def attempt(reason: str) -> None:
         start.wait()
         with session_scope(engine) as db:
-            ticket, created = open_ticket(db, desk.conversation_id, desk.customer_id, reason)
+            ticket, created = open_ticket(db, desk.conversation_ref, desk.customer_id, reason)
             outcomes.append((ticket.id, created))
 
     threads = [threading.Thread(target=attempt, args=(reason,)) for reason in ("complaint", "request_human")]

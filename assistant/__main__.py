@@ -67,12 +67,14 @@ def _seed(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import ArgumentError, OperationalError
 
     from assistant.db import make_engine
-    from assistant.seed.writer import BankAlreadySeeded, customer_count, seed_bank
+    from assistant.seed.writer import BankAlreadySeeded, customer_count, mark_demo_personas, seed_bank
 
     try:
         engine = make_engine(args.database_url)
         if args.if_empty and (existing := customer_count(engine)):
             print(f"The bank is already seeded ({existing} customers); nothing to do.")
+            # A bank seeded before demo personas were recorded gets them now.
+            mark_demo_personas(engine)
             _seed_demo_agents(engine)
             return 0
         summary = seed_bank(engine, args.customers, args.seed, args.as_of, args.months, args.unusual_rate)

@@ -62,6 +62,13 @@ class Customer(SQLModel, table=True):
     daily_transfer_limit_minor: int = _minor(1_000_000)
 
 
+class DemoPersona(SQLModel, table=True):
+    """A customer the embedded profile's demo sign-in may sign in as, marked by the seeder (no one else can be)."""
+
+    customer_id: int = Field(foreign_key="customer.id", primary_key=True)
+    description: str = ""
+
+
 class Product(SQLModel, table=True):
     """An entry of the product catalogue (assistant.bank.catalogue is its source)."""
 

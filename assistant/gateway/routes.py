@@ -6,6 +6,7 @@ from aiohttp import web
 
 from assistant.gateway import (agent_auth, agent_socket, agents, console, feed, history, openapi, proactive,
                                realtime, views)
+from assistant.gateway.keys import SETTINGS
 
 
 def setup_routes(app: web.Application) -> None:
@@ -14,8 +15,10 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/api/v1/chat/ws", realtime.customer_socket)
     app.router.add_get("/api/v1/chat/history", history.chat_history)
     app.router.add_post("/api/v1/proactive", proactive.proactive_message)
-    app.router.add_post("/api/v1/auth/demo", views.demo_sign_in)
-    app.router.add_get("/api/v1/demo/customers", views.list_demo_customers)
+    if app[SETTINGS].demo_sign_in_enabled:
+        # Only in the embedded profile; in production these paths do not exist.
+        app.router.add_post("/api/v1/auth/demo", views.demo_sign_in)
+        app.router.add_get("/api/v1/demo/customers", views.list_demo_customers)
     app.router.add_post("/api/v1/agent/auth", agent_auth.agent_sign_in)
     app.router.add_get("/api/v1/agent/queue", agents.agent_desk_view)
     app.router.add_get("/api/v1/agent/ws", agent_socket.agent_socket)

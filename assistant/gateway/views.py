@@ -10,8 +10,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from assistant.gateway.auth import issue_token
-from assistant.gateway.customers import demo_customers, find_customer
 from assistant.gateway.conversations import sender_of
+from assistant.gateway.customers import demo_customers, find_demo_persona
 from assistant.gateway.database import read
 from assistant.gateway.errors import ApiError
 from assistant.gateway.handoff_routing import after_customer_message
@@ -40,28 +40,23 @@ async def chat(request: web.Request) -> web.Response:
     return web.json_response({"messages": messages, **({"handoff": handoff} if handoff else {})})
 
 
-def _require_demo(request: web.Request) -> None:
-    if not request.app[SETTINGS].demo_sign_in_enabled:
-        raise ApiError(404, "not_found", "Demo sign-in is not offered here.")
-
-
 async def demo_sign_in(request: web.Request) -> web.Response:
-    """Sign in as a customer without a password (embedded profile only)."""
-    _require_demo(request)
+    """Sign in as one of the demo personas without a password (embedded profile only: routes.py)."""
     body = await json_object(request)
     customer_id = body.get("customer_id")
     if isinstance(customer_id, bool) or not isinstance(customer_id, int):
         raise ApiError(400, "invalid_body", '"customer_id" must be a whole number.')
-    customer = await read(find_customer, request.app[ENGINE], customer_id)
+    customer = await read(find_demo_persona, request.app[ENGINE], customer_id)
     if customer is None:
-        raise ApiError(404, "unknown_customer", f"There is no customer {customer_id}.")
+        # The same answer whether or not such a customer exists: demo sign-in tells nothing about the bank.
+        raise ApiError(403, "not_a_demo_persona",
+                       f"Demo sign-in is only for the demo customers; customer {customer_id} is not one of them.")
     token = issue_token(customer.id, request.app[SETTINGS])
     return web.json_response({"token": token, "customer": {"id": customer.id, "name": customer.name}})
 
 
 async def list_demo_customers(request: web.Request) -> web.Response:
-    """The demo personas the sign-in panel offers (embedded profile only)."""
-    _require_demo(request)
+    """The demo personas the sign-in panel offers (embedded profile only: routes.py)."""
     customers = await read(demo_customers, request.app[ENGINE])
     return web.json_response({"customers": [customer.as_json() for customer in customers]})
 

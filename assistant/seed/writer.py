@@ -19,6 +19,7 @@ from assistant.bank.models import (
     Complaint,
     Customer,
     CustomerOutcome,
+    DemoPersona,
     Payee,
     Product,
     ProductHolding,
@@ -28,6 +29,7 @@ from assistant.bank.models import (
 )
 from assistant.bank.money import to_minor
 from assistant.db import create_schema
+from assistant.seed.demo import DEMO_CUSTOMERS
 from assistant.seed.generator import CustomerRows, generate_customer
 
 # Parents before children, so foreign keys hold at every insert.
@@ -119,6 +121,21 @@ def _advance_sequences(session: Session) -> None:
         ))
 
 
+def mark_demo_personas(engine: Engine) -> list[int]:
+    """Mark the seeded demo customers as the personas demo sign-in serves (those present under their persona's
+    name and not marked yet); returns the ids marked."""
+    create_schema(engine)
+    marked = []
+    with Session(engine) as session:
+        for demo in DEMO_CUSTOMERS:
+            customer = session.get(Customer, demo.id)
+            if customer is not None and customer.full_name == demo.name and session.get(DemoPersona, demo.id) is None:
+                session.add(DemoPersona(customer_id=demo.id, description=demo.description))
+                marked.append(demo.id)
+        session.commit()
+    return marked
+
+
 def seed_bank(engine: Engine, customers: int, seed: int, as_of: date, months: int = 13,
               unusual_rate: float = 0.015, batch_size: int = 500, progress: bool = True) -> SeedSummary:
     """Generate and write a bank of `customers` customers; BankAlreadySeeded if it has any already."""
@@ -145,4 +162,5 @@ def seed_bank(engine: Engine, customers: int, seed: int, as_of: date, months: in
         if engine.dialect.name == "postgresql":
             _advance_sequences(session)
             session.commit()
+    mark_demo_personas(engine)
     return SeedSummary(customers, accounts, transactions, unusual, time.perf_counter() - started)

@@ -15,6 +15,7 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from assistant.bank.models import DemoPersona
 from assistant.gateway.app import init_app
 from assistant.gateway.keys import SETTINGS
 from assistant.settings import Settings, get_settings
@@ -114,9 +115,12 @@ def free_port() -> int:
 
 @pytest.fixture
 def bank(sqlite_engine: Engine) -> list[CustomerRecords]:
-    """Two customers (ids 1 and 2) in a fresh SQLite bank."""
+    """Two customers (ids 1 and 2), both demo personas, in a fresh SQLite bank."""
     with Session(sqlite_engine, expire_on_commit=False) as db:
-        return [build_customer(db, 1), build_customer(db, 2)]
+        customers = [build_customer(db, 1), build_customer(db, 2)]
+        db.add_all([DemoPersona(customer_id=1), DemoPersona(customer_id=2)])
+        db.commit()
+        return customers
 
 
 @pytest.fixture

@@ -7,9 +7,12 @@ from datetime import datetime, timedelta, timezone
 import jwt
 import pytest
 from aiohttp.test_utils import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from assistant.gateway.auth import ISSUER, InvalidToken, bearer_token, issue_token, verify_token
 from assistant.settings import Settings
+from tests.builders import build_customer
 from tests.gateway.conftest import GatewayFactory, bearer
 
 
@@ -84,9 +87,20 @@ async def test_demo_sign_in_token_lets_the_customer_chat(client: TestClient) -> 
     assert response.status == 200
 
 
-async def test_demo_sign_in_for_an_unknown_customer_is_404_with_a_message(client: TestClient) -> None:
+async def test_demo_sign_in_as_a_customer_who_is_not_a_demo_persona_is_refused(
+    client: TestClient, sqlite_engine: Engine
+) -> None:
+    with Session(sqlite_engine) as db:
+        build_customer(db, 3)
+        db.commit()
+    response = await client.post("/api/v1/auth/demo", json={"customer_id": 3})
+    assert (response.status, (await response.json())["error"]["code"]) == (403, "not_a_demo_persona")
+
+
+async def test_demo_sign_in_for_an_unknown_customer_is_refused_as_for_any_non_persona(client: TestClient) -> None:
     response = await client.post("/api/v1/auth/demo", json={"customer_id": 999})
-    assert (response.status, (await response.json())["error"]["message"]) == (404, "There is no customer 999.")
+    assert (response.status, (await response.json())["error"]["message"]) == (
+        403, "Demo sign-in is only for the demo customers; customer 999 is not one of them.")
 
 
 @pytest.mark.parametrize("body", [{}, {"customer_id": "1"}, {"customer_id": True}, {"customer_id": 1.5}, [1]])
@@ -101,7 +115,10 @@ async def test_demo_sign_in_is_404_in_the_production_profile(gateway: GatewayFac
     assert (response.status, (await response.json())["error"]["code"]) == (404, "not_found")
 
 
-async def test_demo_customers_are_listed_with_their_names_from_the_database(client: TestClient) -> None:
+async def test_the_demo_customers_listed_are_the_personas_only(client: TestClient, sqlite_engine: Engine) -> None:
+    with Session(sqlite_engine) as db:
+        build_customer(db, 3)
+        db.commit()
     response = await client.get("/api/v1/demo/customers")
     assert [(c["id"], c["name"]) for c in (await response.json())["customers"]] == [
         (1, "Alex Morgan 1"), (2, "Alex Morgan 2")]
@@ -111,3 +128,9 @@ async def test_demo_customers_are_404_in_the_production_profile(gateway: Gateway
     client = await gateway("production")
     response = await client.get("/api/v1/demo/customers")
     assert response.status == 404
+
+
+async def test_the_production_gateway_routes_no_demo_path_at_all(gateway: GatewayFactory) -> None:
+    client = await gateway("production")
+    paths = {route.resource.canonical for route in client.server.app.router.routes()}
+    assert paths & {"/api/v1/auth/demo", "/api/v1/demo/customers"} == set()

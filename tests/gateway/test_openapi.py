@@ -16,7 +16,7 @@ from assistant.gateway.openapi import openapi_document
 from assistant.signing import sign
 from assistant.settings import Settings
 from tests.gateway.agent_fixtures import Agents, agent_token, agents, hand_off  # noqa: F401
-from tests.gateway.conftest import RasaStandIn, bearer, sign_in
+from tests.gateway.conftest import GatewayFactory, RasaStandIn, bearer, sign_in
 
 METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -54,6 +54,13 @@ def test_the_document_is_valid_openapi_3_1() -> None:
 
 async def test_the_document_names_every_route_of_the_gateway_and_nothing_else(client: TestClient) -> None:
     assert documented_operations() == routed_operations(client)
+
+
+async def test_the_production_document_names_every_production_route_and_no_demo_path(gateway: GatewayFactory) -> None:
+    client = await gateway("production")
+    served = await (await client.get("/api/v1/openapi.json")).json()
+    documented = {(path, method.upper()) for path, item in served["paths"].items() for method in item if method in METHODS}
+    assert documented == routed_operations(client)
 
 
 async def test_the_gateway_serves_the_document_as_json(client: TestClient) -> None:

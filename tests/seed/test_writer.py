@@ -15,6 +15,7 @@ from assistant.bank.models import (
     Account,
     Card,
     Customer,
+    DemoPersona,
     Payee,
     Product,
     ProductHolding,
@@ -26,7 +27,7 @@ from assistant.bank.money import from_minor
 from assistant.bank.periods import Period
 from assistant.bank.spending import spending_by_category
 from assistant.db import create_schema, make_engine
-from assistant.seed.writer import BankAlreadySeeded, seed_bank
+from assistant.seed.writer import BankAlreadySeeded, mark_demo_personas, seed_bank
 from tests.seed.helpers import bank_digest
 
 AS_OF = date(2026, 11, 20)
@@ -107,6 +108,20 @@ def test_demo_customer_one_has_its_payees_cards_and_accounts(small_bank: Engine)
     assert (name, set(payees), payees["Easy Access Saver"], cards) == (
         "Alex Morgan", {"Mum", "James Wilson", "Oakfield Lettings", "Easy Access Saver"},
         accounts["Easy Access Saver"], {("debit", "active"), ("credit", "active")})
+
+
+def test_the_seeder_marks_the_three_demo_customers_as_the_only_demo_personas(small_bank: Engine) -> None:
+    with Session(small_bank) as db:
+        assert sorted(db.exec(select(DemoPersona.customer_id)).all()) == [1, 2, 3]
+
+
+def test_a_bank_seeded_before_personas_were_recorded_gets_them_marked(sqlite_engine: Engine) -> None:
+    seed_bank(sqlite_engine, customers=4, seed=7, as_of=AS_OF, progress=False)
+    with Session(sqlite_engine) as db:
+        for persona in db.exec(select(DemoPersona)).all():
+            db.delete(persona)
+        db.commit()
+    assert mark_demo_personas(sqlite_engine) == [1, 2, 3]
 
 
 def test_unusual_purchases_are_labelled_in_the_bank(engine: Engine) -> None:

@@ -8,7 +8,7 @@
 
   const $ = (id) => document.getElementById(id);
   const ui = {
-    signIn: $("sign-in"), personas: $("personas"), signInStatus: $("sign-in-status"),
+    signIn: $("sign-in"), demoSignIn: $("demo-sign-in"), personas: $("personas"), signInStatus: $("sign-in-status"),
     chat: $("chat"), transcript: $("transcript"), typing: $("typing"),
     composer: $("composer"), message: $("message"), send: $("send"),
     who: $("who"), signOut: $("sign-out"), banner: $("handoff-banner"),
@@ -87,6 +87,8 @@
       setSignInStatus("There are no demo customers yet: seed the demo bank first.", true);
       return;
     }
+    // Shown only where the gateway offers demo sign-in (the embedded profile), so production shows none of it.
+    ui.demoSignIn.hidden = false;
     for (const customer of result.body.customers) {
       const button = el("button", "persona");
       button.type = "button";

@@ -66,6 +66,9 @@ class Settings:
     rasa_port: int = field(default_factory=lambda: int(_env("RASA_PORT", "5005")))
     rasa_model: Path = field(default_factory=lambda: Path(_env("RASA_MODEL", str(ROOT / "models" / "assistant.tar.gz"))))
     rasa_timeout_seconds: float = field(default_factory=lambda: float(_env("RASA_TIMEOUT_SECONDS", "30")))
+    # Origins whose pages may call the gateway from a browser (comma-separated); none: no CORS at all.
+    cors_allowed_origins: tuple[str, ...] = field(default_factory=lambda: tuple(
+        origin.strip().rstrip("/") for origin in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",") if origin.strip()))
     gateway_host: str = field(default_factory=lambda: _env("GATEWAY_HOST", "127.0.0.1"))
     gateway_port: int = field(default_factory=lambda: int(_env("GATEWAY_PORT", "8080")))
     action_host: str = field(default_factory=lambda: _env("ACTION_HOST", "127.0.0.1"))

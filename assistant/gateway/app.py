@@ -8,6 +8,7 @@ import aiohttp
 from aiohttp import web
 
 from assistant.db import make_engine
+from assistant.gateway.browser_policy import setup_browser_policy
 from assistant.gateway.hub import Hub
 from assistant.gateway.keys import ARTICLES, ENGINE, HTTP, HUB, RASA, SETTINGS
 from assistant.gateway.middlewares import setup_middlewares
@@ -60,4 +61,5 @@ def init_app(settings: Settings | None = None) -> web.Application:
     app.on_shutdown.append(close_sockets)
     setup_routes(app)
     setup_middlewares(app, max_body_bytes)
+    setup_browser_policy(app)
     return app

@@ -1,4 +1,4 @@
-"""Request middlewares: a size limit, JSON errors without stack traces, and browser security headers."""
+"""Request middlewares: a size limit and JSON errors without stack traces (browser policy: browser_policy.py)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,6 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
-
-# Everything is served from the gateway itself: no CDN, no inline script.
-_CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-)
-
 
 def error_body(code: str, message: str) -> dict:
     """The JSON body of every error response."""
@@ -70,17 +63,6 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         return json_error(500, "internal_error", "Something went wrong on our side. Please try again.")
 
 
-@web.middleware
-async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Headers that keep the chat page from being framed, sniffed or loading outside code."""
-    response = await handler(request)
-    response.headers.setdefault("Content-Security-Policy", _CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("Cache-Control", "no-store")
-    return response
-
-
 def setup_middlewares(app: web.Application, max_body_bytes: int) -> None:
     """Install the middlewares, outermost first."""
-    app.middlewares.extend([security_headers, json_errors, size_limit_middleware(max_body_bytes)])
+    app.middlewares.extend([json_errors, size_limit_middleware(max_body_bytes)])

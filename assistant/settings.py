@@ -12,6 +12,8 @@ from typing import Any
 
 # Standard library only: the Rasa virtualenv imports this module too (dialogue/launcher.py).
 
+from assistant.ratelimit.buckets import BackOff, Rate
+
 ROOT = Path(__file__).resolve().parent.parent
 
 _SECRET = "secret"
@@ -20,6 +22,48 @@ _SECRET = "secret"
 def _env(name: str, default: str) -> str:
     value = os.environ.get(name)
     return default if value is None or value == "" else value
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(_env(name, str(default)))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one client may consume (README "Limits"); a rate of 0 switches that limit off."""
+
+    key_prefix: str = field(default_factory=lambda: _env("RATE_LIMIT_PREFIX", "assistant:limits"))
+    chat_messages_per_minute: int = field(default_factory=lambda: _env_int("CHAT_MESSAGES_PER_MINUTE", 60))
+    chat_message_burst: int = field(default_factory=lambda: _env_int("CHAT_MESSAGE_BURST", 20))
+    # Sign-in attempts per client IP, agent and demo sign-in counted apart.
+    sign_ins_per_minute: int = field(default_factory=lambda: _env_int("SIGN_INS_PER_MINUTE", 10))
+    sign_in_burst: int = field(default_factory=lambda: _env_int("SIGN_IN_BURST", 10))
+    sign_in_free_failures: int = field(default_factory=lambda: _env_int("SIGN_IN_FREE_FAILURES", 3))
+    sign_in_backoff_seconds: int = field(default_factory=lambda: _env_int("SIGN_IN_BACKOFF_SECONDS", 1))
+    sign_in_backoff_max_seconds: int = field(default_factory=lambda: _env_int("SIGN_IN_BACKOFF_MAX_SECONDS", 60))
+    sign_in_lockout_failures: int = field(default_factory=lambda: _env_int("SIGN_IN_LOCKOUT_FAILURES", 10))
+    sign_in_ip_lockout_failures: int = field(default_factory=lambda: _env_int("SIGN_IN_IP_LOCKOUT_FAILURES", 50))
+    sign_in_lockout_seconds: int = field(default_factory=lambda: _env_int("SIGN_IN_LOCKOUT_SECONDS", 900))
+    # 0: the client is the TCP peer. N: N proxies of ours append to X-Forwarded-For; the client is N-th from the right.
+    trusted_proxy_hops: int = field(default_factory=lambda: _env_int("TRUSTED_PROXY_HOPS", 0))
+    websocket_max_frame_bytes: int = field(default_factory=lambda: _env_int("WEBSOCKET_MAX_FRAME_BYTES", 65536))
+    sockets_per_customer: int = field(default_factory=lambda: _env_int("SOCKETS_PER_CUSTOMER", 5))
+    sockets_per_agent: int = field(default_factory=lambda: _env_int("SOCKETS_PER_AGENT", 3))
+
+    @property
+    def message_rate(self) -> Rate:
+        """Chat messages per customer (HTTP and websocket frames together)."""
+        return Rate.per_minute(self.chat_messages_per_minute, self.chat_message_burst)
+
+    @property
+    def sign_in_rate(self) -> Rate:
+        """Sign-in attempts per client IP."""
+        return Rate.per_minute(self.sign_ins_per_minute, self.sign_in_burst)
+
+    def sign_in_back_off(self, lockout_failures: int) -> BackOff:
+        """Waits after failed sign-ins, locking out after `lockout_failures`; failures are forgotten with the lockout."""
+        return BackOff(self.sign_in_free_failures, self.sign_in_backoff_seconds, self.sign_in_backoff_max_seconds,
+                       lockout_failures, self.sign_in_lockout_seconds, self.sign_in_lockout_seconds)
 
 
 @dataclass(frozen=True)
@@ -73,6 +117,9 @@ class Settings:
     gateway_port: int = field(default_factory=lambda: int(_env("GATEWAY_PORT", "8080")))
     action_host: str = field(default_factory=lambda: _env("ACTION_HOST", "127.0.0.1"))
     action_port: int = field(default_factory=lambda: int(_env("ACTION_PORT", "5055")))
+    # Redis for state the gateways share (rate limits, sign-in lockouts); required in production.
+    redis_url: str = field(default_factory=lambda: os.environ.get("REDIS_URL", ""))
+    limits: Limits = field(default_factory=Limits)
     max_message_chars: int = field(default_factory=lambda: int(_env("MAX_MESSAGE_CHARS", "2000")))
     default_daily_transfer_limit: Decimal = field(
         default_factory=lambda: Decimal(_env("DAILY_TRANSFER_LIMIT", "10000.00"))

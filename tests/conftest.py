@@ -1,4 +1,5 @@
-"""Shared fixtures: real databases (a fresh SQLite file, and a fresh PostgreSQL database on the local server)."""
+"""Shared fixtures: real databases (a fresh SQLite file, a fresh PostgreSQL database on the local server) and a
+fresh key prefix on the local Redis."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from assistant.db import create_schema, make_engine
-from tests.databases import fresh_postgres_url
+from tests.databases import fresh_postgres_url, fresh_redis_prefix
 
 
 @pytest.fixture
@@ -42,3 +43,9 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session on a fresh database (both stores)."""
     with Session(engine, expire_on_commit=False) as db:
         yield db
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A key prefix of this test's own on the local Redis (tests.databases.REDIS_URL), emptied afterwards."""
+    yield from fresh_redis_prefix()

@@ -19,7 +19,8 @@ from assistant.gateway.database import read
 from assistant.gateway.errors import ApiError
 from assistant.gateway.inputs import json_object
 from assistant.gateway.keys import ENGINE, SETTINGS
-from assistant.handoff.agents import authenticate, find_agent
+from assistant.gateway.limits import before_sign_in, sign_in_failed, sign_in_succeeded
+from assistant.handoff.agents import authenticate, find_agent, normalise_email
 from assistant.settings import Settings
 
 AGENT_ROLE = "agent"
@@ -110,8 +111,11 @@ async def agent_sign_in(request: web.Request) -> web.Response:
     """Sign a support agent in with email and password; returns an agent token."""
     body = await json_object(request)
     email, password = _credential(body, "email"), _credential(body, "password")
+    attempt = await before_sign_in(request, "agent", normalise_email(email))  # before the costly hash
     agent = await read(_check_password, request.app[ENGINE], email, password)
     if agent is None:
+        await sign_in_failed(request, attempt)
         raise ApiError(401, "invalid_credentials", "That email and password do not match an agent account.")
+    await sign_in_succeeded(request, attempt)
     token = issue_agent_token(agent, request.app[SETTINGS])
     return web.json_response({"token": token, "agent": {"id": agent.id, "name": agent.name}})

@@ -11,6 +11,7 @@ from assistant.db import make_engine
 from assistant.gateway.browser_policy import setup_browser_policy
 from assistant.gateway.hub import Hub
 from assistant.gateway.keys import ARTICLES, ENGINE, HTTP, HUB, RASA, SETTINGS
+from assistant.gateway.limits import limit_store
 from assistant.gateway.middlewares import setup_middlewares
 from assistant.gateway.rasa_client import RasaClient
 from assistant.gateway.routes import setup_routes
@@ -41,7 +42,8 @@ async def rasa_session(app: web.Application) -> AsyncIterator[None]:
 
 async def live_hub(app: web.Application) -> AsyncIterator[None]:
     """The open customer and agent websockets, held for the app's lifetime."""
-    app[HUB] = Hub()
+    limits = app[SETTINGS].limits
+    app[HUB] = Hub(limits.sockets_per_customer, limits.sockets_per_agent)
     yield
 
 
@@ -57,7 +59,7 @@ def init_app(settings: Settings | None = None) -> web.Application:
     app = web.Application(client_max_size=max_body_bytes)
     app[SETTINGS] = settings
     app[ARTICLES] = ArticleSuggester(settings.build_dir / "knowledge" / "index")
-    app.cleanup_ctx.extend([database_engine, rasa_session, live_hub])
+    app.cleanup_ctx.extend([database_engine, rasa_session, live_hub, limit_store])
     app.on_shutdown.append(close_sockets)
     setup_routes(app)
     setup_middlewares(app, max_body_bytes)

@@ -19,27 +19,31 @@ class Hub:
     queued here, because the tracker store keeps the conversation and the history endpoint replays it.
     """
 
-    def __init__(self) -> None:
-        self._customers: dict[int, set[web.WebSocketResponse]] = defaultdict(set)
-        self._agents: dict[str, set[web.WebSocketResponse]] = defaultdict(set)
+    def __init__(self, sockets_per_customer: int = 5, sockets_per_agent: int = 3) -> None:
+        # Each client's sockets in the order they opened (dicts keep insertion order), so the oldest go first.
+        self._customers: dict[int, dict[web.WebSocketResponse, None]] = defaultdict(dict)
+        self._agents: dict[str, dict[web.WebSocketResponse, None]] = defaultdict(dict)
+        self.sockets_per_customer = sockets_per_customer
+        self.sockets_per_agent = sockets_per_agent
 
-    def add_customer(self, customer_id: int, socket: web.WebSocketResponse) -> None:
-        """Register a customer's open socket (a customer may have several devices)."""
-        self._customers[customer_id].add(socket)
+    def add_customer(self, customer_id: int, socket: web.WebSocketResponse) -> list[web.WebSocketResponse]:
+        """Register a customer's open socket (a customer may have several devices); returns the oldest sockets
+        past sockets_per_customer, no longer registered, for the caller to close."""
+        return _add(self._customers[customer_id], socket, self.sockets_per_customer)
 
     def remove_customer(self, customer_id: int, socket: web.WebSocketResponse) -> None:
         """Forget a closed customer socket."""
-        self._customers[customer_id].discard(socket)
+        self._customers[customer_id].pop(socket, None)
         if not self._customers[customer_id]:
             del self._customers[customer_id]
 
-    def add_agent(self, agent_id: str, socket: web.WebSocketResponse) -> None:
-        """Register an agent console's open socket."""
-        self._agents[agent_id].add(socket)
+    def add_agent(self, agent_id: str, socket: web.WebSocketResponse) -> list[web.WebSocketResponse]:
+        """Register an agent console's open socket; returns the oldest past sockets_per_agent, to close."""
+        return _add(self._agents[agent_id], socket, self.sockets_per_agent)
 
     def remove_agent(self, agent_id: str, socket: web.WebSocketResponse) -> None:
         """Forget a closed agent socket."""
-        self._agents[agent_id].discard(socket)
+        self._agents[agent_id].pop(socket, None)
         if not self._agents[agent_id]:
             del self._agents[agent_id]
 
@@ -61,6 +65,15 @@ class Hub:
         sockets = [s for group in (*self._customers.values(), *self._agents.values()) for s in group]
         await asyncio.gather(*(s.close(code=1001, message=b"server shutdown") for s in sockets),
                              return_exceptions=True)
+
+
+def _add(sockets: dict[web.WebSocketResponse, None], socket: web.WebSocketResponse,
+         cap: int) -> list[web.WebSocketResponse]:
+    sockets[socket] = None
+    displaced = list(sockets)[:max(0, len(sockets) - cap)] if cap > 0 else []
+    for old in displaced:
+        del sockets[old]
+    return displaced
 
 
 async def _send_all(sockets: list[web.WebSocketResponse], event: dict[str, Any]) -> int:

@@ -1,4 +1,4 @@
-"""Typed keys for what the application holds: settings, the database engine, the Rasa client, the live hub."""
+"""Typed keys for what the application holds: settings, the database engine, the Rasa client, the live hub, the limits."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from assistant.gateway.hub import Hub
 from assistant.gateway.rasa_client import RasaClient
 from assistant.gateway.suggestions import ArticleSuggester
+from assistant.ratelimit.store import LimitStore
 from assistant.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -17,3 +18,4 @@ HTTP = web.AppKey("http", aiohttp.ClientSession)
 RASA = web.AppKey("rasa", RasaClient)
 HUB = web.AppKey("hub", Hub)
 ARTICLES = web.AppKey("articles", ArticleSuggester)
+LIMITS = web.AppKey("limits", LimitStore)

@@ -5,12 +5,14 @@ the client's first frame must be `{"type": "auth", "token": "<customer JWT>"}`, 
 The server answers `{"type": "ready"}` and from then on pushes events (`{"type": "bot"|"agent"|"proactive"|
 "handoff"|"handback", "messages": [...]}`). A client may send `{"type": "ping"}` and gets `{"type": "pong"}`;
 customers still send their messages with POST /api/v1/chat. Refusals close the socket with a code and reason, and
-the socket is closed (4401) when the sign-in that opened it expires.
+the socket is closed (4401) when the sign-in that opened it expires. Every frame the customer sends counts against
+their message rate; a customer opening more than SOCKETS_PER_CUSTOMER sockets has the oldest closed (4429).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 
 from aiohttp import web
 
@@ -18,8 +20,9 @@ from assistant.gateway.auth import InvalidToken, NotACustomerToken, seconds_left
 from assistant.gateway.customers import find_customer
 from assistant.gateway.database import read
 from assistant.gateway.keys import ENGINE, HUB, SETTINGS
-from assistant.gateway.socket_protocol import (CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED, SocketRefused, open_socket,
-                                               receive_auth_token, refuse, serve_until_closed)
+from assistant.gateway.limits import admit_message
+from assistant.gateway.socket_protocol import (CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED, SocketRefused, close_displaced,
+                                               open_socket, receive_auth_token, refuse, serve_until_closed)
 
 
 async def _authenticate(socket: web.WebSocketResponse, request: web.Request) -> tuple[int, float]:
@@ -50,10 +53,11 @@ async def customer_socket(request: web.Request) -> web.WebSocketResponse:
     except SocketRefused as refused:
         return await refuse(socket, refused)
     hub = request.app[HUB]
-    hub.add_customer(customer_id, socket)
+    await close_displaced(hub.add_customer(customer_id, socket), hub.sockets_per_customer)
     expiry = asyncio.create_task(_close_when_expired(socket, valid_for))
     try:
-        await serve_until_closed(socket, "Send chat messages with POST /api/v1/chat.")
+        await serve_until_closed(socket, "Send chat messages with POST /api/v1/chat.",
+                                 functools.partial(admit_message, request.app, customer_id))
     finally:
         expiry.cancel()
         hub.remove_customer(customer_id, socket)

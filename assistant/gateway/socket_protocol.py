@@ -2,15 +2,23 @@
 
 The client's first frame must be `{"type": "auth", "token": "<JWT>"}`, sent within AUTH_TIMEOUT_SECONDS; then
 `{"type": "ping"}` is answered with `{"type": "pong"}`. Refusals close the socket with a code and reason.
+A frame over WEBSOCKET_MAX_FRAME_BYTES closes the socket with 1009; a frame past the client's rate is answered with
+an error frame saying when to retry, and the next one before then closes the socket with 1008.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiohttp import WSMessage, WSMsgType, web
+from aiohttp import WSCloseCode, WSMessage, WSMsgType, web
+
+from assistant.gateway.keys import SETTINGS
+from assistant.ratelimit.buckets import Decision
+from assistant.ratelimit.store import LimitsUnavailable
 
 AUTH_TIMEOUT_SECONDS = 10.0
 HEARTBEAT_SECONDS = 25.0  # below the idle timeouts of common proxies (30-60 s)
@@ -20,6 +28,9 @@ CLOSE_BAD_FRAME = 4400
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_AUTH_TIMEOUT = 4408
+CLOSE_TOO_MANY_SOCKETS = 4429  # the oldest of a client's sockets, when a newer one takes it past the cap
+
+Admission = Callable[[], Awaitable[Decision]]
 
 
 class SocketRefused(Exception):
@@ -43,8 +54,9 @@ def json_frame(message: WSMessage) -> dict[str, Any] | None:
 
 
 async def open_socket(request: web.Request) -> web.WebSocketResponse:
-    """A prepared websocket that keeps itself alive with heartbeats."""
-    socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS)
+    """A prepared websocket that keeps itself alive with heartbeats and closes on oversized frames (1009)."""
+    max_frame = request.app[SETTINGS].limits.websocket_max_frame_bytes
+    socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=max_frame)
     await socket.prepare(request)
     return socket
 
@@ -67,10 +79,36 @@ async def refuse(socket: web.WebSocketResponse, refused: SocketRefused) -> web.W
     return socket
 
 
-async def serve_until_closed(socket: web.WebSocketResponse, unsupported: str) -> None:
-    """Say ready, answer pings, and answer any other text frame with an error saying `unsupported`."""
+async def close_displaced(sockets: list[web.WebSocketResponse], cap: int) -> None:
+    """Close sockets that a newer socket of the same client pushed past the cap."""
+    reason = f"closed: at most {cap} open at once, and a newer one was opened".encode()[:120]
+    await asyncio.gather(*(socket.close(code=CLOSE_TOO_MANY_SOCKETS, message=reason) for socket in sockets),
+                         return_exceptions=True)
+
+
+async def serve_until_closed(socket: web.WebSocketResponse, unsupported: str, admit: Admission | None = None) -> None:
+    """Say ready, answer pings, and answer any other text frame with an error saying `unsupported`.
+
+    With `admit`, every frame the client sends is first taken from its allowance (see the module docstring).
+    """
     await socket.send_json({"type": "ready"})
+    refused_until = 0.0
     async for message in socket:
+        if admit is not None and message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
+            try:
+                decision = await admit()
+            except LimitsUnavailable:
+                await socket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"service unavailable; reconnect later")
+                return
+            if not decision.allowed:
+                if time.monotonic() < refused_until:
+                    await socket.close(code=WSCloseCode.POLICY_VIOLATION, message=b"too many frames")
+                    return
+                refused_until = time.monotonic() + decision.retry_after
+                await socket.send_json({"type": "error", "code": "too_many_messages",
+                                        "message": "You are sending faster than we can answer; wait and retry.",
+                                        "retry_after": decision.retry_after_seconds})
+                continue
         frame = json_frame(message)
         if frame is not None and frame.get("type") == "ping":
             await socket.send_json({"type": "pong"})

@@ -17,6 +17,7 @@ from assistant.gateway.errors import ApiError
 from assistant.gateway.handoff_routing import after_customer_message
 from assistant.gateway.inputs import chat_message, json_object, signed_in_customer
 from assistant.gateway.keys import ENGINE, RASA, SETTINGS
+from assistant.gateway.limits import before_sign_in, check_message_rate
 from assistant.gateway.rasa_errors import from_rasa
 from assistant.gateway.static_files import allowed_asset, static_page
 
@@ -29,6 +30,7 @@ ASSETS = {"chat.js": "text/javascript", "live.js": "text/javascript", "widgets.j
 async def chat(request: web.Request) -> web.Response:
     """Forward one customer message to Rasa under the customer's signed conversation id."""
     customer = await signed_in_customer(request)
+    await check_message_rate(request, customer.id)
     settings = request.app[SETTINGS]
     message = chat_message(await json_object(request), settings.max_message_chars)
     # The conversation id comes from the verified token only, never from the body.
@@ -42,6 +44,7 @@ async def chat(request: web.Request) -> web.Response:
 
 async def demo_sign_in(request: web.Request) -> web.Response:
     """Sign in as one of the demo personas without a password (embedded profile only: routes.py)."""
+    await before_sign_in(request, "demo")
     body = await json_object(request)
     customer_id = body.get("customer_id")
     if isinstance(customer_id, bool) or not isinstance(customer_id, int):

@@ -20,6 +20,7 @@ from assistant.gateway.app import init_app
 from assistant.gateway.keys import SETTINGS
 from assistant.settings import Settings, get_settings
 from tests.builders import CustomerRecords, build_customer
+from tests.databases import REDIS_URL
 
 RASA_TOKEN = "test-rasa-token"
 
@@ -151,9 +152,12 @@ GatewayFactory = Callable[..., Awaitable[TestClient]]
 @pytest.fixture
 def gateway(
     aiohttp_client, sqlite_engine: Engine, bank: list[CustomerRecords], rasa: RasaStandIn,
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, redis_prefix: str,
 ) -> Iterator[GatewayFactory]:
-    """Start the gateway from its factory with a profile and environment; returns a test client."""
+    """Start the gateway from its factory with a profile and environment; returns a test client.
+
+    The production profile keeps its limits in the local Redis (which it requires), under this test's own prefix.
+    """
 
     async def start(profile: str = "embedded", **env: str) -> TestClient:
         values = {
@@ -163,6 +167,8 @@ def gateway(
             "RASA_TOKEN": RASA_TOKEN,
             "JWT_SECRET": "gateway-test-jwt-secret-of-32-bytes!",
             "CONVERSATION_SECRET": "gateway-test-conversation-secret",
+            "RATE_LIMIT_PREFIX": redis_prefix,
+            **({"REDIS_URL": REDIS_URL} if profile == "production" else {}),
             **env,
         }
         for name, value in values.items():

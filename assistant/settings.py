@@ -10,9 +10,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-# Standard library only: the Rasa virtualenv imports this module too (dialogue/launcher.py).
-
 from assistant.ratelimit.buckets import BackOff, Rate
+
+# Standard library only (assistant.ratelimit.buckets is too): the Rasa virtualenv imports this module
+# (dialogue/launcher.py).
 
 ROOT = Path(__file__).resolve().parent.parent
 

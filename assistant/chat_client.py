@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
+import urllib.error
 import urllib.request
+
+RATE_LIMIT_RETRIES = 5
 
 
 class ChatClient:
@@ -13,6 +17,8 @@ class ChatClient:
         self.gateway_url = gateway_url.rstrip("/")
         self.customer_id = customer_id
         self.timeout = timeout
+        # Seconds spent waiting out the gateway's message rate (429 Retry-After), so timings can leave them out.
+        self.waited_seconds = 0.0
         self.token = self._post("/api/v1/auth/demo", {"customer_id": customer_id})["token"]
 
     def _post(self, path: str, body: dict, token: str | None = None) -> dict:
@@ -26,7 +32,17 @@ class ChatClient:
             return json.loads(response.read())
 
     def say(self, message: str) -> list[dict]:
-        """Send one message (text or a button payload) and return the bot's replies."""
+        """Send one message (text or a button payload) and return the bot's replies; past the customer's message
+        rate, wait as long as the gateway's Retry-After says and send it again."""
+        for _ in range(RATE_LIMIT_RETRIES):
+            try:
+                return self._post("/api/v1/chat", {"message": message}, token=self.token)["messages"]
+            except urllib.error.HTTPError as refused:
+                if refused.code != 429:
+                    raise
+                wait = float(refused.headers.get("Retry-After") or 1)
+                self.waited_seconds += wait
+                time.sleep(wait)
         return self._post("/api/v1/chat", {"message": message}, token=self.token)["messages"]
 
     def history(self, limit: int = 50) -> list[dict]:

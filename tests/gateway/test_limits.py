@@ -5,11 +5,13 @@ Refusals are 429 with Retry-After and the gateway's error body; sign-in refusals
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
 from aiohttp.test_utils import TestClient
 
+from assistant.chat_client import ChatClient
 from assistant.gateway.auth import issue_token
 from assistant.gateway.keys import SETTINGS
 from assistant.handoff import passwords
@@ -71,6 +73,19 @@ async def test_a_refused_message_never_reaches_the_assistant(gateway: GatewayFac
     await say(client, token, "first")
     await say(client, token, "second")
     assert [body["message"] for body in rasa.received] == ["first"]
+
+
+async def test_the_chat_client_waits_out_the_message_rate_and_counts_the_wait(gateway: GatewayFactory) -> None:
+    client = await gateway(CHAT_MESSAGES_PER_MINUTE="60", CHAT_MESSAGE_BURST="1")
+
+    def chat_twice() -> ChatClient:
+        chat = ChatClient(str(client.make_url("")), 1)
+        chat.say("hi")
+        chat.say("hi again")
+        return chat
+
+    chat = await asyncio.to_thread(chat_twice)
+    assert chat.waited_seconds == 1
 
 
 async def test_two_gateways_on_one_redis_share_a_customers_message_rate(gateway: GatewayFactory) -> None:

@@ -106,6 +106,10 @@ class Settings:
     chat_deep_link: str = field(default_factory=lambda: _env("CHAT_DEEP_LINK", "lumenbank://chat"))
     rasa_url: str = field(default_factory=lambda: _env("RASA_URL", "http://127.0.0.1:5005"))
     rasa_token: str = _secret("RASA_TOKEN", "dev-rasa-token")
+    # Signs the gateway's messages to Rasa's input channel (dialogue/channels.py), the only way a message gets in.
+    rasa_channel_secret: str = _secret("RASA_CHANNEL_SECRET", "dev-rasa-channel-secret-change-me")
+    # Rasa presents it on every call to the action server (endpoints*.yml), which refuses calls without it.
+    action_server_token: str = _secret("ACTION_SERVER_TOKEN", "dev-action-server-token-change-me")
     # Where the Rasa launcher (dialogue/launcher.py) serves, and the model it loads.
     rasa_host: str = field(default_factory=lambda: _env("RASA_HOST", "127.0.0.1"))
     rasa_port: int = field(default_factory=lambda: int(_env("RASA_PORT", "5005")))

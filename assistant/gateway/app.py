@@ -36,7 +36,8 @@ async def rasa_session(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     async with aiohttp.ClientSession() as http:
         app[HTTP] = http
-        app[RASA] = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.rasa_timeout_seconds)
+        app[RASA] = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.rasa_channel_secret,
+                               settings.rasa_timeout_seconds)
         yield
 
 

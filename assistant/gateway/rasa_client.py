@@ -1,8 +1,9 @@
-"""Talks to Rasa's REST channel, conversation API and status endpoint; turns its failures into errors a customer can read."""
+"""Talks to Rasa's signed input channel, conversation API and status endpoint; turns its failures into errors a customer can read."""
 
 from __future__ import annotations
 
 import asyncio
+import json as jsonlib
 import logging
 from typing import Any
 from urllib.parse import quote
@@ -10,9 +11,11 @@ from urllib.parse import quote
 import aiohttp
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from assistant.signing import sign
+
 log = logging.getLogger(__name__)
 
-WEBHOOK_PATH = "/webhooks/rest/webhook"
+WEBHOOK_PATH = "/webhooks/lumen/webhook"  # dialogue/channels.py
 STATUS_TIMEOUT_SECONDS = 2.0
 
 
@@ -28,17 +31,19 @@ class RasaClient:
     """A client of one Rasa server, sharing the gateway's HTTP session."""
 
     def __init__(
-        self, http: aiohttp.ClientSession, base_url: str, token: str, timeout_seconds: float, attempts: int = 3
+        self, http: aiohttp.ClientSession, base_url: str, token: str, channel_secret: str, timeout_seconds: float,
+        attempts: int = 3,
     ) -> None:
         self.http = http
         self.base_url = base_url.rstrip("/")
         self.token = token
+        self.channel_secret = channel_secret
         self.timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self.attempts = attempts
 
     async def send(self, sender: str, message: str) -> list[dict[str, Any]]:
         """Deliver one customer message and return the bot's replies, normalised."""
-        body = await self._request("POST", WEBHOOK_PATH, json={"sender": sender, "message": message})
+        body = await self._request("POST", WEBHOOK_PATH, json={"sender": sender, "message": message}, signed=True)
         if not isinstance(body, list):
             raise RasaUnavailable("the assistant sent an answer the gateway does not understand")
         return normalise_messages(body)
@@ -65,8 +70,9 @@ class RasaClient:
         if not isinstance(body, dict):
             raise RasaUnavailable("the assistant sent an answer the gateway does not understand")
 
-    async def _request(self, method: str, path: str, json: Any = None, params: dict[str, str] | None = None) -> Any:
-        """One call to Rasa's API: its JSON body, or RasaUnavailable / RasaTimeout."""
+    async def _request(self, method: str, path: str, json: Any = None, params: dict[str, str] | None = None,
+                       signed: bool = False) -> Any:
+        """One call to Rasa's API (or, signed, to its input channel): its JSON body, or RasaUnavailable / RasaTimeout."""
         # Retry only when no connection was made: a request that reached Rasa may have run actions,
         # and sending it again could, say, repeat a confirmation.
         retrying = AsyncRetrying(
@@ -78,7 +84,7 @@ class RasaClient:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self._call(method, path, json, params or {})
+                    return await self._call(method, path, json, params or {}, signed)
         except aiohttp.ClientConnectorError as exc:
             log.warning("Rasa unreachable at %s: %s", self.base_url, exc)
             raise RasaUnavailable("the assistant is not reachable") from exc
@@ -90,10 +96,16 @@ class RasaClient:
             raise RasaUnavailable("the assistant could not answer") from exc
         raise RasaUnavailable("the assistant could not answer")  # pragma: no cover - tenacity always returns or raises
 
-    async def _call(self, method: str, path: str, json: Any, params: dict[str, str]) -> Any:
-        async with self.http.request(
-            method, self.base_url + path, params={**params, "token": self.token}, json=json, timeout=self.timeout,
-        ) as response:
+    async def _call(self, method: str, path: str, json: Any, params: dict[str, str], signed: bool) -> Any:
+        if signed:
+            # The channel takes the signature instead of the API token; each attempt is signed afresh, as the
+            # channel refuses a signature it has seen.
+            raw = jsonlib.dumps(json).encode()
+            arguments: dict[str, Any] = {"data": raw, "headers": {"Content-Type": "application/json",
+                                                                  **sign(raw, self.channel_secret)}}
+        else:
+            arguments = {"params": {**params, "token": self.token}, "json": json}
+        async with self.http.request(method, self.base_url + path, timeout=self.timeout, **arguments) as response:
             if response.status != 200:
                 log.warning("Rasa answered HTTP %s to %s %s", response.status, method, path.split("?")[0])
                 raise RasaUnavailable(f"the assistant answered with HTTP {response.status}")

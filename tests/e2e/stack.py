@@ -43,6 +43,7 @@ class Stack:
     env: dict[str, str]
     gateway_url: str
     rasa_url: str
+    action_url: str = ""
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def start(self, name: str, command: list[str]) -> None:
@@ -103,6 +104,8 @@ def launch(workdir: Path, customers: int = 200) -> Stack:
         "JWT_SECRET": secrets.token_hex(32),
         "PROACTIVE_SECRET": secrets.token_hex(32),
         "RASA_TOKEN": secrets.token_hex(12),
+        "RASA_CHANNEL_SECRET": secrets.token_hex(32),
+        "ACTION_SERVER_TOKEN": secrets.token_hex(32),
         "RASA_PORT": str(rasa_port),
         "RASA_URL": f"http://127.0.0.1:{rasa_port}",
         "RASA_MODEL": str(MODEL),
@@ -132,7 +135,8 @@ def launch(workdir: Path, customers: int = 200) -> Stack:
                              cwd=ROOT, env=env, capture_output=True, text=True)
     if trained.returncode != 0:
         raise RuntimeError(f"training the churn and offer models failed:\n{trained.stdout}\n{trained.stderr}")
-    stack = Stack(workdir, database_url, env, f"http://127.0.0.1:{gateway_port}", f"http://127.0.0.1:{rasa_port}")
+    stack = Stack(workdir, database_url, env, f"http://127.0.0.1:{gateway_port}", f"http://127.0.0.1:{rasa_port}",
+                  f"http://127.0.0.1:{action_port}")
     try:
         stack.start("actions", [str(APP_PYTHON), "-m", "actions.server"])
         stack.start("rasa", [str(RASA_PYTHON), "-m", "dialogue.launcher"])

@@ -1,4 +1,4 @@
-"""Fixtures for gateway tests: the real app from its factory, a seeded SQLite bank, and a Rasa REST stand-in."""
+"""Fixtures for gateway tests: the real app from its factory, a seeded SQLite bank, and a Rasa stand-in."""
 
 from __future__ import annotations
 
@@ -19,20 +19,23 @@ from assistant.bank.models import DemoPersona
 from assistant.gateway.app import init_app
 from assistant.gateway.keys import SETTINGS
 from assistant.settings import Settings, get_settings
+from assistant.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureRejected, verify
 from tests.builders import CustomerRecords, build_customer
 from tests.databases import REDIS_URL
 
 RASA_TOKEN = "test-rasa-token"
+RASA_CHANNEL_SECRET = "test-rasa-channel-secret"
 
 
 @dataclass
 class RasaStandIn:
-    """Answers like Rasa's REST channel and conversation API, records every request and keeps a tracker per sender."""
+    """Answers like Rasa's signed input channel and conversation API, records every request and keeps a tracker per
+    sender; a message not signed with RASA_CHANNEL_SECRET is refused as the real channel refuses it."""
 
     received: list[dict[str, Any]] = field(default_factory=list)
     triggered: list[dict[str, Any]] = field(default_factory=list)
     trackers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    tokens: list[str | None] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
     replies: list[dict[str, Any]] = field(default_factory=list)
     status: int = 200
     delay_seconds: float = 0.0
@@ -40,9 +43,15 @@ class RasaStandIn:
     url: str = ""
 
     async def webhook(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        try:
+            verify(raw, request.headers.get(TIMESTAMP_HEADER), request.headers.get(SIGNATURE_HEADER),
+                   RASA_CHANNEL_SECRET)
+        except SignatureRejected as refused:
+            self.refused.append(refused.code)
+            return web.json_response({"error": {"code": refused.code}}, status=401)
         body = await request.json()
         self.received.append(body)
-        self.tokens.append(request.query.get("token"))
         await asyncio.sleep(self.delay_seconds)
         if self.status != 200:
             return web.json_response({"status": "failure"}, status=self.status)
@@ -136,7 +145,7 @@ async def rasa(aiohttp_server) -> RasaStandIn:
         ]}},
     ])
     app = web.Application()
-    app.router.add_post("/webhooks/rest/webhook", stand_in.webhook)
+    app.router.add_post("/webhooks/lumen/webhook", stand_in.webhook)
     app.router.add_get("/status", stand_in.status_endpoint)
     app.router.add_post("/conversations/{conversation_id}/trigger_intent", stand_in.trigger_intent)
     app.router.add_get("/conversations/{conversation_id}/tracker", stand_in.tracker)
@@ -165,6 +174,7 @@ def gateway(
             "DATABASE_URL": sqlite_engine.url.render_as_string(hide_password=False),
             "RASA_URL": rasa.url,
             "RASA_TOKEN": RASA_TOKEN,
+            "RASA_CHANNEL_SECRET": RASA_CHANNEL_SECRET,
             "JWT_SECRET": "gateway-test-jwt-secret-of-32-bytes!",
             "CONVERSATION_SECRET": "gateway-test-conversation-secret",
             "RATE_LIMIT_PREFIX": redis_prefix,

@@ -7,7 +7,7 @@ from aiohttp.test_utils import TestClient
 from assistant.gateway.rasa_client import normalise_messages
 from assistant.identity import conversation_id_for, customer_id_from
 from assistant.settings import Settings
-from tests.gateway.conftest import RASA_TOKEN, GatewayFactory, RasaStandIn, bearer, free_port, sign_in
+from tests.gateway.conftest import GatewayFactory, RasaStandIn, bearer, free_port, sign_in
 
 
 async def test_chat_sends_rasa_the_conversation_id_of_the_token_subject_not_the_body(
@@ -31,10 +31,18 @@ async def test_chat_conversation_id_verifies_as_the_signed_in_customer(
     assert customer_id_from(rasa.received[0]["sender"], settings.conversation_secret) == 2
 
 
-async def test_chat_passes_the_rasa_token_as_a_query_parameter(client: TestClient, rasa: RasaStandIn) -> None:
+async def test_chat_signs_each_message_to_rasas_channel_afresh(client: TestClient, rasa: RasaStandIn) -> None:
     token = await sign_in(client, 1)
-    await client.post("/api/v1/chat", json={"message": "hi"}, headers=bearer(token))
-    assert rasa.tokens == [RASA_TOKEN]
+    for _ in range(2):
+        await client.post("/api/v1/chat", json={"message": "hi"}, headers=bearer(token))
+    assert (len(rasa.received), rasa.refused) == (2, [])
+
+
+async def test_a_gateway_with_another_channel_secret_is_refused_by_rasa(gateway: GatewayFactory,
+                                                                          rasa: RasaStandIn) -> None:
+    client = await gateway(RASA_CHANNEL_SECRET="not-the-channel-secret")
+    response = await client.post("/api/v1/chat", json={"message": "hi"}, headers=bearer(await sign_in(client, 1)))
+    assert (response.status, rasa.refused, rasa.received) == (503, ["bad_signature"], [])
 
 
 async def test_chat_returns_rasa_replies_as_text_buttons_and_custom_without_recipient(
@@ -54,8 +62,9 @@ async def test_chat_returns_rasa_replies_as_text_buttons_and_custom_without_reci
 
 async def test_chat_sends_a_button_payload_in_place_of_the_message(client: TestClient, rasa: RasaStandIn) -> None:
     token = await sign_in(client, 1)
+    await client.post("/api/v1/chat", json={"message": "send £25 to mum"}, headers=bearer(token))
     await client.post("/api/v1/chat", json={"message": "Yes", "payload": "/affirm"}, headers=bearer(token))
-    assert rasa.received[0]["message"] == "/affirm"
+    assert rasa.received[-1]["message"] == "/affirm"
 
 
 async def test_chat_trims_surrounding_whitespace_before_forwarding(client: TestClient, rasa: RasaStandIn) -> None:

@@ -28,7 +28,8 @@ def observed() -> Iterator[dict]:
         env = {**os.environ, "RASA_TRACKER_DB_HOST": "127.0.0.1", "RASA_TRACKER_DB_PORT": "5432",
                "RASA_TRACKER_DB_USER": "postgres", "RASA_TRACKER_DB_PASSWORD": "", "RASA_TRACKER_DB": database,
                "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_LOCK_DB": "1",
-               "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+               "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook", "ACTION_SERVER_TOKEN": "unused-here",
+               "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
         run = subprocess.run([str(RASA_PYTHON), str(ROOT / "tests" / "production" / "rasa_stores.py"), conversation_id],
                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert run.returncode == 0, run.stderr[-3000:]

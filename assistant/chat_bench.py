@@ -48,7 +48,7 @@ def measure_round_trips(client: ChatClient, rounds: int,
     """
     # Rasa reads every event of the current session on each message, so start a new session for figures that do
     # not depend on how much this customer chatted before; its first message pays for setting it up, uncounted.
-    client.say("/session_start")
+    client.new_session()
     _say_and_check(client, "hi")
     samples: dict[str, list[float]] = {name: [] for name in messages}
     for _ in range(rounds):

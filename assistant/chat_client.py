@@ -45,6 +45,10 @@ class ChatClient:
                 time.sleep(wait)
         return self._post("/api/v1/chat", {"message": message}, token=self.token)["messages"]
 
+    def new_session(self) -> list[dict]:
+        """Start a new conversation session and return the bot's replies (none, or a greeting)."""
+        return self._post("/api/v1/chat/session", {}, token=self.token)["messages"]
+
     def history(self, limit: int = 50) -> list[dict]:
         """The conversation so far (customer, bot and agent messages), oldest first."""
         request = urllib.request.Request(f"{self.gateway_url}/api/v1/chat/history?limit={limit}",

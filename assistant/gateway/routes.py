@@ -12,6 +12,7 @@ from assistant.gateway.keys import SETTINGS
 def setup_routes(app: web.Application) -> None:
     """Register the API, health check, chat page and its static files."""
     app.router.add_post("/api/v1/chat", views.chat)
+    app.router.add_post("/api/v1/chat/session", views.new_session)
     app.router.add_get("/api/v1/chat/ws", realtime.customer_socket)
     app.router.add_get("/api/v1/chat/history", history.chat_history)
     app.router.add_post("/api/v1/proactive", proactive.proactive_message)

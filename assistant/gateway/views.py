@@ -9,8 +9,10 @@ from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from assistant.gateway import agent_desk
 from assistant.gateway.auth import issue_token
-from assistant.gateway.conversations import sender_of
+from assistant.gateway.buttons import require_offered
+from assistant.gateway.conversations import reference_of, sender_of
 from assistant.gateway.customers import demo_customers, find_demo_persona
 from assistant.gateway.database import read
 from assistant.gateway.errors import ApiError
@@ -27,6 +29,11 @@ log = logging.getLogger(__name__)
 ASSETS = {"chat.js": "text/javascript", "live.js": "text/javascript", "widgets.js": "text/javascript", "chat.css": "text/css"}
 
 
+TOO_SLOW = "The assistant is taking too long to answer. Please try again in a moment."
+UNAVAILABLE = "The assistant is not available right now. Please try again in a moment."
+SESSION_START = "/session_start"  # Rasa's own intent for a new session; only the gateway sends it
+
+
 async def chat(request: web.Request) -> web.Response:
     """Forward one customer message to Rasa under the customer's signed conversation id."""
     customer = await signed_in_customer(request)
@@ -35,11 +42,23 @@ async def chat(request: web.Request) -> web.Response:
     message = chat_message(await json_object(request), settings.max_message_chars)
     # The conversation id comes from the verified token only, never from the body.
     sender = sender_of(request.app, customer.id)
-    messages = await from_rasa(request.app[RASA].send(sender, message),
-                               "The assistant is taking too long to answer. Please try again in a moment.",
-                               "The assistant is not available right now. Please try again in a moment.")
+    rasa = request.app[RASA]
+    await require_offered(message, lambda: from_rasa(rasa.tracker_events(sender), TOO_SLOW, UNAVAILABLE))
+    messages = await from_rasa(rasa.send(sender, message), TOO_SLOW, UNAVAILABLE)
     handoff = await after_customer_message(request.app, sender, message, messages)
     return web.json_response({"messages": messages, **({"handoff": handoff} if handoff else {})})
+
+
+async def new_session(request: web.Request) -> web.Response:
+    """Start a new conversation session for the customer (the chat so far stays in the history)."""
+    customer = await signed_in_customer(request)
+    sender = sender_of(request.app, customer.id)
+    # A new session would also lift the pause that keeps the bot out of a chat a person is handling.
+    if await read(agent_desk.open_handoff, request.app[ENGINE], reference_of(request.app, sender)) is not None:
+        raise ApiError(409, "with_a_person", "A member of our team is looking after this chat; it carries on "
+                                             "with them until they hand it back.")
+    messages = await from_rasa(request.app[RASA].send(sender, SESSION_START), TOO_SLOW, UNAVAILABLE)
+    return web.json_response({"messages": messages})
 
 
 async def demo_sign_in(request: web.Request) -> web.Response:

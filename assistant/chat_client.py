@@ -17,11 +17,24 @@ class ChatClient:
         self.gateway_url = gateway_url.rstrip("/")
         self.customer_id = customer_id
         self.timeout = timeout
-        # Seconds spent waiting out the gateway's message rate (429 Retry-After), so timings can leave them out.
+        # Seconds spent waiting out the gateway's limits (429 Retry-After), so timings can leave them out.
         self.waited_seconds = 0.0
         self.token = self._post("/api/v1/auth/demo", {"customer_id": customer_id})["token"]
 
     def _post(self, path: str, body: dict, token: str | None = None) -> dict:
+        """POST a JSON body; past one of the gateway's limits, wait as long as its Retry-After says and send again."""
+        for _ in range(RATE_LIMIT_RETRIES):
+            try:
+                return self._post_once(path, body, token)
+            except urllib.error.HTTPError as refused:
+                if refused.code != 429:
+                    raise
+                wait = float(refused.headers.get("Retry-After") or 1)
+                self.waited_seconds += wait
+                time.sleep(wait)
+        return self._post_once(path, body, token)
+
+    def _post_once(self, path: str, body: dict, token: str | None) -> dict:
         headers = {"Content-Type": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -32,17 +45,7 @@ class ChatClient:
             return json.loads(response.read())
 
     def say(self, message: str) -> list[dict]:
-        """Send one message (text or a button payload) and return the bot's replies; past the customer's message
-        rate, wait as long as the gateway's Retry-After says and send it again."""
-        for _ in range(RATE_LIMIT_RETRIES):
-            try:
-                return self._post("/api/v1/chat", {"message": message}, token=self.token)["messages"]
-            except urllib.error.HTTPError as refused:
-                if refused.code != 429:
-                    raise
-                wait = float(refused.headers.get("Retry-After") or 1)
-                self.waited_seconds += wait
-                time.sleep(wait)
+        """Send one message (text or a button payload) and return the bot's replies."""
         return self._post("/api/v1/chat", {"message": message}, token=self.token)["messages"]
 
     def new_session(self) -> list[dict]:

@@ -317,8 +317,10 @@
       $("live").hidden = true;
       if (closed.code === 4401 || closed.code === 4403) {
         signOut("Please sign in again.");
-      } else if (token) {
-        setTimeout(connect, 3000);  // reconnect after a restart or a network blip
+      } else if (token && closed.code !== 4429) {
+        // Reconnect after a restart or a network blip; not after 4429 (a newer console of this agent took over,
+        // and reconnecting would close that one in turn).
+        setTimeout(connect, 3000);
       }
     });
   }

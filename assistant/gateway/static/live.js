@@ -4,6 +4,9 @@
 
 window.LumenLive = (function () {
   const REFUSED = { 4401: "unauthorized", 4403: "forbidden" };
+  // Closed because this customer opened the chat in more places than the gateway allows: reconnecting would only
+  // close the newer one in turn, so this page stays without live updates (messages still go by POST).
+  const DISPLACED = 4429;
   const MAX_DELAY_MS = 30000;
 
   function socketUrl() {
@@ -40,6 +43,10 @@ window.LumenLive = (function () {
           return;
         }
         handlers.onDown();
+        if (closed.code === DISPLACED) {
+          stopped = true;
+          return;
+        }
         // Back off exponentially with jitter, so a restarted gateway is not hit by every phone at once.
         const delay = Math.min(MAX_DELAY_MS, 1000 * 2 ** failures) * (0.5 + Math.random() / 2);
         failures += 1;

@@ -52,6 +52,7 @@ async def chat(request: web.Request) -> web.Response:
 async def new_session(request: web.Request) -> web.Response:
     """Start a new conversation session for the customer (the chat so far stays in the history)."""
     customer = await signed_in_customer(request)
+    await check_message_rate(request, customer.id)  # a message to Rasa like any other
     sender = sender_of(request.app, customer.id)
     # A new session would also lift the pause that keeps the bot out of a chat a person is handling.
     if await read(agent_desk.open_handoff, request.app[ENGINE], reference_of(request.app, sender)) is not None:

@@ -19,6 +19,7 @@ from sanic.response import HTTPResponse
 from sanic.worker.loader import AppLoader
 
 from assistant.configuration import require_valid_configuration
+from assistant.log_redaction import install_log_redaction
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ def _presented_token(request: Request) -> str:
 
 def create_action_app(token: str) -> Sanic:
     """rasa-sdk's action endpoint with the actions registered, answering only requests that carry `token`."""
+    install_log_redaction()  # in each Sanic worker process too
     executor = ActionExecutor()
     executor.register_package(ACTIONS_PACKAGE)
     app = create_app_for_serve(executor, cors_origins=None)  # no CORS: no browser ever calls it
@@ -53,6 +55,7 @@ def create_action_app(token: str) -> Sanic:
 def main() -> None:
     """Serve the actions on ACTION_HOST:ACTION_PORT until interrupted."""
     settings = require_valid_configuration("The action server")
+    install_log_redaction()
     level = logging.getLevelName(settings.log_level)
     utils.configure_colored_logging(level)
     utils.update_sanic_log_level()

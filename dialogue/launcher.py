@@ -12,6 +12,7 @@ import os
 import sys
 
 from assistant.configuration import require_valid_configuration
+from assistant.log_redaction import install_log_redaction
 from assistant.settings import ROOT, Settings, secret_settings
 
 # What endpoints.production.yml reads, when the environment does not say.
@@ -55,6 +56,8 @@ def main() -> None:
             os.environ[variable] = value
     if not settings.production:
         (ROOT / "var").mkdir(exist_ok=True)
+    # Before Rasa sets up its handlers and structured logging: the record factory redacts whatever they write.
+    install_log_redaction()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = rasa_arguments(settings, endpoints)

@@ -13,7 +13,15 @@ from typing import Any
 from assistant.bench_results import publish
 from assistant.cli import add_database_url, run_chosen_command
 from assistant.configuration import require_valid_configuration
-from assistant.settings import get_settings
+from assistant.log_redaction import configure_logging
+from assistant.settings import Settings, get_settings
+
+
+def _start_worker(service: str) -> Settings:
+    """The settings of a long-running worker, once the configuration checks out; its logs redacted."""
+    settings = require_valid_configuration(service)
+    configure_logging(settings.log_level)
+    return settings
 
 
 def _records(path: Path) -> list[Any]:
@@ -73,7 +81,7 @@ def _bills(args: argparse.Namespace) -> int:
     from assistant.alerts.features import MerchantVectors
     from assistant.bank.models import Customer
 
-    require_valid_configuration("The upcoming-bill alerts")
+    _start_worker("The upcoming-bill alerts")
     merchants = MerchantVectors()
     raised = 0
     with Session(_engine(args), expire_on_commit=False) as session:
@@ -88,7 +96,7 @@ def _deliver(args: argparse.Namespace) -> int:
 
     from assistant.alerts.outbox import OutboxDelivery
 
-    require_valid_configuration("The alert outbox delivery")
+    _start_worker("The alert outbox delivery")
 
     async def run() -> None:
         async with aiohttp.ClientSession() as http:
@@ -106,7 +114,7 @@ def _consume(args: argparse.Namespace) -> int:
     from assistant.alerts.pipeline import IngestionPipeline, make_pool
     from assistant.alerts.queues import consume_forever, make_queue
 
-    settings = require_valid_configuration("The transaction queue consumer")
+    settings = _start_worker("The transaction queue consumer")
     pipeline = IngestionPipeline(_engine(args), make_pool(settings))
     asyncio.run(consume_forever(make_queue(settings.amqp_url, settings.amqp_queue), pipeline.handle))
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -11,6 +10,7 @@ from aiohttp import web
 from assistant.configuration import require_valid_configuration
 from assistant.gateway.app import init_app
 from assistant.gateway.keys import RASA, SETTINGS
+from assistant.log_redaction import configure_logging
 
 POLL_SECONDS = 2.0
 
@@ -39,7 +39,7 @@ async def announce_when_ready(app: web.Application) -> AsyncIterator[None]:
 def main() -> None:
     """Serve until interrupted."""
     settings = require_valid_configuration("The gateway")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level)
     app = init_app(settings)
     app.cleanup_ctx.append(announce_when_ready)
     print(f"Gateway listening on http://{settings.gateway_host}:{settings.gateway_port}/ "

@@ -58,6 +58,8 @@ def main() -> None:
         (ROOT / "var").mkdir(exist_ok=True)
     # Before Rasa sets up its handlers and structured logging: the record factory redacts whatever they write.
     install_log_redaction()
+    # Rasa's structured logs as JSON even on a terminal, so their conversation keys are redacted by name.
+    os.environ["FORCE_JSON_LOGGING"] = "1"
     from rasa.__main__ import main as rasa_main
 
     sys.argv = rasa_arguments(settings, endpoints)

@@ -79,7 +79,7 @@
     const result = await api("/api/v1/demo/customers", { method: "GET" });
     if (!result.ok) {
       setSignInStatus(result.status === 404
-        ? "Demo sign-in is not offered here. Please sign in through the Lumen Bank app."
+        ? "Please sign in through the Lumen Bank app."
         : result.error.message, true);
       return;
     }

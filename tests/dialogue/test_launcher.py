@@ -1,0 +1,19 @@
+"""The Rasa launcher's environment: the profile's endpoints, their variables, and every secret setting for them."""
+
+from __future__ import annotations
+
+from assistant.settings import Settings
+from dialogue.launcher import endpoints_environment
+
+
+def test_the_production_profile_uses_the_production_endpoints_with_their_store_defaults() -> None:
+    endpoints, environment = endpoints_environment(Settings(profile="production"))
+    assert (endpoints, environment["REDIS_LOCK_DB"], environment["RASA_TRACKER_DB"]) == (
+        "endpoints.production.yml", "1", "rasa_tracker")
+
+
+def test_every_secret_setting_is_exported_for_the_endpoints_to_refer_to() -> None:
+    settings = Settings(profile="embedded", action_server_token="a-token-the-endpoints-send")
+    _, environment = endpoints_environment(settings)
+    assert (environment["ACTION_SERVER_TOKEN"], environment["RASA_TOKEN"]) == (
+        "a-token-the-endpoints-send", settings.rasa_token)

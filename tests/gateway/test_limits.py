@@ -67,6 +67,14 @@ async def test_one_customers_message_rate_leaves_other_customers_alone(gateway: 
     assert ((await say(client, first)).status, (await say(client, second)).status) == (429, 200)
 
 
+async def test_starting_a_new_session_takes_from_the_same_allowance(gateway: GatewayFactory) -> None:
+    client = await gateway(CHAT_MESSAGES_PER_MINUTE="1", CHAT_MESSAGE_BURST="1")
+    token = await sign_in(client, 1)
+    await say(client, token)
+    response = await client.post("/api/v1/chat/session", headers=bearer(token))
+    assert (response.status, response.headers.get("Retry-After")) == (429, "60")
+
+
 async def test_a_refused_message_never_reaches_the_assistant(gateway: GatewayFactory, rasa) -> None:
     client = await gateway(CHAT_MESSAGES_PER_MINUTE="1", CHAT_MESSAGE_BURST="1")
     token = await sign_in(client, 1)

@@ -23,8 +23,8 @@ from assistant.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureRejec
 from tests.builders import CustomerRecords, build_customer
 from tests.databases import REDIS_URL
 
-RASA_TOKEN = "test-rasa-token"
-RASA_CHANNEL_SECRET = "test-rasa-channel-secret"
+RASA_TOKEN = "test-rasa-token-of-at-least-32-bytes"
+RASA_CHANNEL_SECRET = "test-rasa-channel-secret-of-32-bytes"
 
 
 @dataclass

@@ -1,0 +1,176 @@
+"""The production gateway served on a loopback port: its factory's app, a seeded SQLite bank and a Rasa stand-in.
+
+Everything runs on one event loop in a background thread, so synchronous tests (the authorization matrix,
+Schemathesis) can call it over real HTTP and websockets; `stack.run(coroutine)` runs a coroutine on that loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Coroutine, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from aiohttp import web
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from assistant.configuration import configuration_problems
+from assistant.db import create_schema, make_engine, session_scope
+from assistant.gateway.app import init_app
+from assistant.handoff import tickets
+from assistant.handoff.agents import add_agent
+from assistant.identity import conversation_id_for, conversation_reference
+from assistant.settings import Settings
+from tests.builders import build_customer
+from tests.databases import REDIS_URL, fresh_redis_prefix
+from tests.gateway.conftest import RASA_CHANNEL_SECRET, RASA_TOKEN, RasaStandIn
+
+T = TypeVar("T")
+
+AGENT_PASSWORD = "matrix-agent-password"
+CUSTOMER_A, CUSTOMER_B, CUSTOMER_QUEUED = 1, 2, 3
+
+
+def production_environment(database_url: str, rasa_url: str, redis_prefix: str) -> dict[str, str]:
+    """A production configuration that passes the start-up check: every secret set, long and distinct."""
+    return {
+        "ASSISTANT_PROFILE": "production",
+        "DATABASE_URL": database_url,
+        "RASA_URL": rasa_url,
+        "RASA_TOKEN": RASA_TOKEN,
+        "RASA_CHANNEL_SECRET": RASA_CHANNEL_SECRET,
+        "ACTION_SERVER_TOKEN": "matrix-action-server-token-of-32-bytes",
+        "REDIS_URL": REDIS_URL,
+        "RATE_LIMIT_PREFIX": redis_prefix,
+        "JWT_SECRET": "matrix-jwt-secret-of-at-least-32-bytes",
+        "CONVERSATION_SECRET": "matrix-conversation-secret-of-32-bytes",
+        "PROACTIVE_SECRET": "matrix-proactive-secret-of-32-bytes!",
+        "FEED_API_KEY": "matrix-feed-key-of-at-least-32-bytes",
+        "ALERT_THRESHOLD": "6.0",
+        # The matrix and the fuzzer send many requests from one address; limits have their own tests.
+        "CHAT_MESSAGES_PER_MINUTE": "100000", "CHAT_MESSAGE_BURST": "100000",
+        "SIGN_INS_PER_MINUTE": "100000", "SIGN_IN_BURST": "100000",
+    }
+
+
+@dataclass
+class ServedGateway:
+    """A running production gateway and what it runs against."""
+
+    url: str
+    settings: Settings
+    engine: Engine
+    rasa: RasaStandIn
+    agents: dict[str, int]
+    loop: asyncio.AbstractEventLoop
+
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 60) -> T:
+        """Run a coroutine on the gateway's event loop and return its result."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def queued_ticket(self) -> int:
+        """A ticket waiting in the queue (customer 3's chat), opened if none is waiting."""
+        with session_scope(self.engine) as session:
+            reference = self._reference(CUSTOMER_QUEUED)
+            ticket = tickets.open_ticket_for(session, reference)
+            if ticket is not None and ticket.status != "queued":
+                tickets.resolve(session, ticket.id, ticket.agent_id)
+            ticket, _ = tickets.open_ticket(session, reference, CUSTOMER_QUEUED, "complaint", "Customer: “a fee”")
+            return ticket.id
+
+    def assigned_ticket(self, agent: str = "alex") -> int:
+        """Customer A's chat, claimed by the agent, opened if it has no open ticket."""
+        self._paused(CUSTOMER_A)
+        with session_scope(self.engine) as session:
+            ticket, created = tickets.open_ticket(session, self._reference(CUSTOMER_A), CUSTOMER_A, "complaint",
+                                                  "Customer: “I want to complain about a fee”")
+            if created or ticket.agent_id is None:
+                tickets.claim(session, ticket.id, self.agents[agent])
+            return ticket.id
+
+    def _reference(self, customer_id: int) -> str:
+        conversation = conversation_id_for(customer_id, self.settings.conversation_secret)
+        return conversation_reference(conversation, self.settings.conversation_secret)
+
+    def _paused(self, customer_id: int) -> None:
+        """What action_handoff leaves in the tracker: the customer's words and a pause."""
+        events = self.rasa.trackers.setdefault(conversation_id_for(customer_id, self.settings.conversation_secret), [])
+        events.extend([{"event": "user", "text": "I want to complain about a fee", "timestamp": 1_763_650_000.0},
+                       {"event": "pause", "timestamp": 1_763_650_001.0}])
+
+
+def _seed(engine: Engine) -> dict[str, int]:
+    with Session(engine, expire_on_commit=False) as db:
+        for number in (CUSTOMER_A, CUSTOMER_B, CUSTOMER_QUEUED):
+            build_customer(db, number)
+        db.commit()
+    with session_scope(engine) as session:
+        alex = add_agent(session, "alex@lumen.example", "Alex", AGENT_PASSWORD)
+        sam = add_agent(session, "sam@lumen.example", "Sam", AGENT_PASSWORD)
+        return {"alex": alex.id, "sam": sam.id}
+
+
+def production_settings(environment: dict[str, str]) -> Settings:
+    """Settings read from exactly this environment (and the process's for anything it leaves out)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in environment.items():
+            patch.setenv(name, value)
+        settings = Settings()
+    assert configuration_problems(settings) == [], "the matrix must run a production configuration that starts"
+    return settings
+
+
+@pytest.fixture(scope="module")
+def served_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedGateway]:
+    """The production gateway from its factory on a loopback port, for the whole test module."""
+    directory: Path = tmp_path_factory.mktemp("served-gateway")
+    database_url = f"sqlite:///{directory / 'bank.db'}"
+    engine = make_engine(database_url)
+    create_schema(engine)
+    agents = _seed(engine)
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="served-gateway", daemon=True)
+    thread.start()
+    rasa = RasaStandIn(replies=[{"text": "Hello!"}, {"text": "Anything else?", "buttons": [
+        {"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]}])
+    runners: list[web.AppRunner] = []
+
+    async def serve(app: web.Application) -> str:
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        runners.append(runner)
+        host, port = runner.addresses[0][:2]
+        return f"http://{host}:{port}"
+
+    async def start(environment: dict[str, str]) -> tuple[str, Settings]:
+        rasa_app = web.Application()
+        rasa_app.router.add_post("/webhooks/rest/webhook", rasa.webhook)
+        rasa_app.router.add_get("/status", rasa.status_endpoint)
+        rasa_app.router.add_post("/conversations/{conversation_id}/trigger_intent", rasa.trigger_intent)
+        rasa_app.router.add_get("/conversations/{conversation_id}/tracker", rasa.tracker)
+        rasa_app.router.add_post("/conversations/{conversation_id}/tracker/events", rasa.append_events)
+        rasa.url = await serve(rasa_app)
+        settings = production_settings({**environment, "RASA_URL": rasa.url})
+        return await serve(init_app(settings)), settings
+
+    redis_prefix = fresh_redis_prefix()
+    environment = production_environment(database_url, "", next(redis_prefix))
+    url, settings = asyncio.run_coroutine_threadsafe(start(environment), loop).result(60)
+    yield ServedGateway(url, settings, engine, rasa, agents, loop)
+
+    async def stop() -> None:
+        for runner in reversed(runners):
+            await runner.cleanup()
+
+    asyncio.run_coroutine_threadsafe(stop(), loop).result(60)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(10)
+    loop.close()
+    engine.dispose()
+    redis_prefix.close()

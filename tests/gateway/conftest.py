@@ -133,6 +133,17 @@ def bank(sqlite_engine: Engine) -> list[CustomerRecords]:
         return customers
 
 
+def rasa_app(stand_in: RasaStandIn) -> web.Application:
+    """The stand-in's routes: the signed input channel, the status and the conversation API."""
+    app = web.Application()
+    app.router.add_post("/webhooks/lumen/webhook", stand_in.webhook)
+    app.router.add_get("/status", stand_in.status_endpoint)
+    app.router.add_post("/conversations/{conversation_id}/trigger_intent", stand_in.trigger_intent)
+    app.router.add_get("/conversations/{conversation_id}/tracker", stand_in.tracker)
+    app.router.add_post("/conversations/{conversation_id}/tracker/events", stand_in.append_events)
+    return app
+
+
 @pytest.fixture
 async def rasa(aiohttp_server) -> RasaStandIn:
     """A running Rasa stand-in with a greeting, a Yes/No question and a custom payload as replies."""
@@ -144,13 +155,7 @@ async def rasa(aiohttp_server) -> RasaStandIn:
             {"date": "2026-11-19", "merchant": "Tesco", "category": "groceries", "amount": "-45.20", "currency": "GBP"},
         ]}},
     ])
-    app = web.Application()
-    app.router.add_post("/webhooks/lumen/webhook", stand_in.webhook)
-    app.router.add_get("/status", stand_in.status_endpoint)
-    app.router.add_post("/conversations/{conversation_id}/trigger_intent", stand_in.trigger_intent)
-    app.router.add_get("/conversations/{conversation_id}/tracker", stand_in.tracker)
-    app.router.add_post("/conversations/{conversation_id}/tracker/events", stand_in.append_events)
-    server = await aiohttp_server(app)
+    server = await aiohttp_server(rasa_app(stand_in))
     stand_in.url = str(server.make_url("")).rstrip("/")
     return stand_in
 

@@ -27,12 +27,14 @@ from assistant.identity import conversation_id_for, conversation_reference
 from assistant.settings import Settings
 from tests.builders import build_customer
 from tests.databases import REDIS_URL, fresh_redis_prefix
-from tests.gateway.conftest import RASA_CHANNEL_SECRET, RASA_TOKEN, RasaStandIn
+from tests.gateway.conftest import RASA_CHANNEL_SECRET, RASA_TOKEN, RasaStandIn, rasa_app
 
 T = TypeVar("T")
 
 AGENT_PASSWORD = "matrix-agent-password"
-CUSTOMER_A, CUSTOMER_B, CUSTOMER_QUEUED = 1, 2, 3
+# A and B are the customers who call; 3's chat waits in the queue and 4's is with an agent (no ticket is A's or B's,
+# so their own calls never depend on the order the cases run in).
+CUSTOMER_A, CUSTOMER_B, CUSTOMER_QUEUED, CUSTOMER_WITH_AGENT = 1, 2, 3, 4
 
 
 def production_environment(database_url: str, rasa_url: str, redis_prefix: str) -> dict[str, str]:
@@ -83,10 +85,10 @@ class ServedGateway:
             return ticket.id
 
     def assigned_ticket(self, agent: str = "alex") -> int:
-        """Customer A's chat, claimed by the agent, opened if it has no open ticket."""
-        self._paused(CUSTOMER_A)
+        """Customer 4's chat, claimed by the agent, opened if it has no open ticket."""
+        self._paused(CUSTOMER_WITH_AGENT)
         with session_scope(self.engine) as session:
-            ticket, created = tickets.open_ticket(session, self._reference(CUSTOMER_A), CUSTOMER_A, "complaint",
+            ticket, created = tickets.open_ticket(session, self._reference(CUSTOMER_WITH_AGENT), CUSTOMER_WITH_AGENT, "complaint",
                                                   "Customer: “I want to complain about a fee”")
             if created or ticket.agent_id is None:
                 tickets.claim(session, ticket.id, self.agents[agent])
@@ -105,7 +107,7 @@ class ServedGateway:
 
 def _seed(engine: Engine) -> dict[str, int]:
     with Session(engine, expire_on_commit=False) as db:
-        for number in (CUSTOMER_A, CUSTOMER_B, CUSTOMER_QUEUED):
+        for number in (CUSTOMER_A, CUSTOMER_B, CUSTOMER_QUEUED, CUSTOMER_WITH_AGENT):
             build_customer(db, number)
         db.commit()
     with session_scope(engine) as session:
@@ -149,13 +151,7 @@ def served_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedG
         return f"http://{host}:{port}"
 
     async def start(environment: dict[str, str]) -> tuple[str, Settings]:
-        rasa_app = web.Application()
-        rasa_app.router.add_post("/webhooks/rest/webhook", rasa.webhook)
-        rasa_app.router.add_get("/status", rasa.status_endpoint)
-        rasa_app.router.add_post("/conversations/{conversation_id}/trigger_intent", rasa.trigger_intent)
-        rasa_app.router.add_get("/conversations/{conversation_id}/tracker", rasa.tracker)
-        rasa_app.router.add_post("/conversations/{conversation_id}/tracker/events", rasa.append_events)
-        rasa.url = await serve(rasa_app)
+        rasa.url = await serve(rasa_app(rasa))
         settings = production_settings({**environment, "RASA_URL": rasa.url})
         return await serve(init_app(settings)), settings
 

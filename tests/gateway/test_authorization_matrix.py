@@ -42,6 +42,7 @@ def row(*statuses: int) -> dict[str, int]:
 # Columns:                                      no    exp   iss   aud   none  custA custB agent dis.  push  feed
 EXPECTED: dict[str, dict[str, int]] = {
     "POST /api/v1/chat":                        row(401,  401,  401,  401,  401,  200,  200,  401,  401,  401,  401),
+    "POST /api/v1/chat/session":                row(401,  401,  401,  401,  401,  200,  200,  401,  401,  401,  401),
     "GET /api/v1/chat/ws":                      row(4401, 4401, 4401, 4401, 4401, READY, READY, 4403, 4403, 4401, 4401),
     "GET /api/v1/chat/history":                 row(401,  401,  401,  401,  401,  200,  200,  401,  401,  401,  401),
     "POST /api/v1/proactive":                   row(401,  401,  401,  401,  401,  401,  401,  401,  401,  200,  401),
@@ -95,6 +96,7 @@ def _proactive() -> dict[str, Any]:
 TICKETS = "/api/v1/agent/tickets"
 CALLS: dict[str, Callable[[ServedGateway], Call]] = {
     "POST /api/v1/chat": lambda _: Call("/api/v1/chat", {"message": "hello"}),
+    "POST /api/v1/chat/session": lambda _: Call("/api/v1/chat/session", {}),
     "GET /api/v1/chat/ws": lambda _: Call("/api/v1/chat/ws", websocket=True),
     "GET /api/v1/chat/history": lambda _: Call("/api/v1/chat/history?limit=5"),
     "POST /api/v1/proactive": lambda _: Call("/api/v1/proactive", _proactive()),

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from assistant.configuration import require_valid_configuration
+from assistant.configuration import EXIT_CONFIG, require_valid_configuration
 from assistant.gateway.app import init_app
 from assistant.gateway.keys import RASA, SETTINGS
 from assistant.log_redaction import configure_logging
+from assistant.ratelimit.store import missing_store
 
 POLL_SECONDS = 2.0
 
@@ -39,6 +41,10 @@ async def announce_when_ready(app: web.Application) -> AsyncIterator[None]:
 def main() -> None:
     """Serve until interrupted."""
     settings = require_valid_configuration("The gateway")
+    if problem := missing_store(settings):
+        print(f"The gateway refuses to start with the {settings.profile!r} profile:\n  - {problem}",
+              file=sys.stderr, flush=True)
+        raise SystemExit(EXIT_CONFIG)
     configure_logging(settings.log_level)
     app = init_app(settings)
     app.cleanup_ctx.append(announce_when_ready)

@@ -31,14 +31,22 @@ class LimitStore(Protocol):
         """Release connections."""
 
 
+def missing_store(settings: Settings) -> str | None:
+    """Why these settings give the gateway no fitting store of limits (production without REDIS_URL), or None."""
+    if settings.production and not settings.redis_url:
+        # Each gateway counting alone would multiply a guesser's tries by the number of gateways.
+        return ("REDIS_URL is not set: in production the gateways share their rate limits and sign-in lockouts "
+                "through Redis (e.g. redis://127.0.0.1:6379/2)")
+    return None
+
+
 def make_store(settings: Settings) -> LimitStore:
     """Redis when REDIS_URL is set (required in production, so gateways share limits), else memory."""
     from assistant.ratelimit.memory import MemoryStore  # the backends implement this module's protocol
     from assistant.ratelimit.redis_store import RedisStore
 
+    if problem := missing_store(settings):
+        raise RuntimeError(problem)
     if settings.redis_url:
         return RedisStore.from_url(settings.redis_url, settings.limits.key_prefix)
-    if settings.profile == "production":
-        raise RuntimeError("REDIS_URL must be set in the production profile: the gateways share their rate limits "
-                           "and sign-in lockouts through Redis")
     return MemoryStore()

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 import aiohttp
 from sqlalchemy.engine import Engine
 
+from assistant.configuration import EXIT_CONFIG
 from tests.builders import CustomerRecords
 from tests.gateway.conftest import RASA_TOKEN, RasaStandIn, free_port
+from tests.test_configuration import strong_secrets
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,3 +42,11 @@ async def test_running_the_gateway_module_announces_the_chat_address_and_serves_
     finally:
         process.terminate()
         await process.wait()
+
+
+def test_the_gateway_refuses_to_start_in_production_without_redis_and_names_redis_url() -> None:
+    env = {**os.environ, **strong_secrets(), "ASSISTANT_PROFILE": "production", "REDIS_URL": "",
+           "DATABASE_URL": "sqlite:///:memory:"}
+    started = subprocess.run([sys.executable, "-m", "assistant.gateway"], cwd=ROOT, env=env, capture_output=True,
+                             text=True, timeout=120)
+    assert (started.returncode, "REDIS_URL is not set" in started.stderr) == (EXIT_CONFIG, True), started.stderr

@@ -33,7 +33,7 @@ def channel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             try:
                 urllib.request.urlopen(base + "/", timeout=2).close()
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"the channel server did not start: {log.name}")
                 time.sleep(0.5)

@@ -67,6 +67,12 @@ async def test_one_customers_message_rate_leaves_other_customers_alone(gateway: 
     assert ((await say(client, first)).status, (await say(client, second)).status) == (429, 200)
 
 
+async def test_a_rate_of_zero_switches_the_message_limit_off(gateway: GatewayFactory) -> None:
+    client = await gateway(CHAT_MESSAGES_PER_MINUTE="0", CHAT_MESSAGE_BURST="1")
+    token = await sign_in(client, 1)
+    assert {(await say(client, token)).status for _ in range(5)} == {200}
+
+
 async def test_starting_a_new_session_takes_from_the_same_allowance(gateway: GatewayFactory) -> None:
     client = await gateway(CHAT_MESSAGES_PER_MINUTE="1", CHAT_MESSAGE_BURST="1")
     token = await sign_in(client, 1)

@@ -86,29 +86,43 @@ async def close_displaced(sockets: list[web.WebSocketResponse], cap: int) -> Non
                          return_exceptions=True)
 
 
+class _Allowance:
+    """A client's frames on one socket: refused past its rate with an error frame saying when to retry, and the
+    socket closed (1008) on a frame sent before then; closed (1013) when the limits cannot be checked."""
+
+    def __init__(self, admit: Admission) -> None:
+        self._admit = admit
+        self._refused_until = 0.0
+
+    async def admits(self, socket: web.WebSocketResponse) -> bool:
+        """Whether the frame just received may be served (a refusal answers or closes the socket itself)."""
+        try:
+            decision = await self._admit()
+        except LimitsUnavailable:
+            await socket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"service unavailable; reconnect later")
+            return False
+        if decision.allowed:
+            return True
+        if time.monotonic() < self._refused_until:
+            await socket.close(code=WSCloseCode.POLICY_VIOLATION, message=b"too many frames")
+            return False
+        self._refused_until = time.monotonic() + decision.retry_after
+        await socket.send_json({"type": "error", "code": "too_many_messages",
+                                "message": "You are sending faster than we can answer; wait and retry.",
+                                "retry_after": decision.retry_after_seconds})
+        return False
+
+
 async def serve_until_closed(socket: web.WebSocketResponse, unsupported: str, admit: Admission | None = None) -> None:
     """Say ready, answer pings, and answer any other text frame with an error saying `unsupported`.
 
-    With `admit`, every frame the client sends is first taken from its allowance (see the module docstring).
+    With `admit`, every frame the client sends is first taken from its allowance (_Allowance).
     """
     await socket.send_json({"type": "ready"})
-    refused_until = 0.0
+    allowance = _Allowance(admit) if admit is not None else None
     async for message in socket:
-        if admit is not None and message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
-            try:
-                decision = await admit()
-            except LimitsUnavailable:
-                await socket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"service unavailable; reconnect later")
-                return
-            if not decision.allowed:
-                if time.monotonic() < refused_until:
-                    await socket.close(code=WSCloseCode.POLICY_VIOLATION, message=b"too many frames")
-                    return
-                refused_until = time.monotonic() + decision.retry_after
-                await socket.send_json({"type": "error", "code": "too_many_messages",
-                                        "message": "You are sending faster than we can answer; wait and retry.",
-                                        "retry_after": decision.retry_after_seconds})
-                continue
+        if message.type in (WSMsgType.TEXT, WSMsgType.BINARY) and allowance and not await allowance.admits(socket):
+            continue
         frame = json_frame(message)
         if frame is not None and frame.get("type") == "ping":
             await socket.send_json({"type": "pong"})

@@ -9,9 +9,11 @@ from aiohttp.test_utils import TestClient
 
 from assistant.gateway import socket_protocol
 from tests.gateway.agent_fixtures import Agents, agent_socket, agents  # noqa: F401
-from tests.gateway.conftest import GatewayFactory, customer_socket, sign_in
+from assistant.gateway.auth import issue_token
+from assistant.gateway.keys import SETTINGS
+from tests.gateway.conftest import GatewayFactory, customer_socket, ready_socket, sign_in
 
-POLICY_VIOLATION, MESSAGE_TOO_BIG = 1008, 1009
+POLICY_VIOLATION, MESSAGE_TOO_BIG, TRY_AGAIN_LATER = 1008, 1009, 1013
 
 
 async def closed_with(channel: ClientWebSocketResponse) -> int | None:
@@ -67,6 +69,13 @@ async def test_a_frame_sent_before_the_wait_is_over_closes_the_socket_with_1008(
         await channel.receive_json(timeout=5)
     await channel.send_json({"type": "ping"})
     assert await closed_with(channel) == POLICY_VIOLATION
+
+
+async def test_a_frame_that_cannot_be_checked_closes_the_socket_with_1013(gateway: GatewayFactory) -> None:
+    client = await gateway(REDIS_URL="redis://127.0.0.1:9/0")  # nothing listens there
+    channel = await ready_socket(client, "/api/v1/chat/ws", issue_token(1, client.server.app[SETTINGS]))
+    await channel.send_json({"type": "ping"})
+    assert await closed_with(channel) == TRY_AGAIN_LATER
 
 
 async def test_socket_frames_and_chat_messages_share_the_customers_rate(gateway: GatewayFactory) -> None:

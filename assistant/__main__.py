@@ -1,4 +1,4 @@
-"""Command line: `python -m assistant seed ...`, `agents ...`, `config check` (`--help` says more)."""
+"""Command line: `python -m assistant seed ...`, `agents ...`, `customers ...`, `config check` (`--help` says more)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from assistant.cli import add_database_url, run_chosen_command
 from assistant.handoff.cli import add_agents_parser
+from assistant.identities.cli import add_customers_parser
 from assistant.settings import get_settings
 
 if TYPE_CHECKING:
@@ -111,7 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--if-empty", action="store_true", help="do nothing when the bank already has customers")
     add_database_url(seed, settings.database_url)
     seed.set_defaults(handler=_seed)
-    add_agents_parser(commands, settings.database_url)
+    add_agents_parser(commands, settings.database_url, settings.oidc_issuer)
+    add_customers_parser(commands, settings.database_url, settings.oidc_issuer)
     config = commands.add_parser("config", help="the configuration read from the environment")
     config_commands = config.add_subparsers(dest="config_command", required=True)
     config_commands.add_parser("check", help="say what would stop the services from starting (exit status 78)"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from assistant.settings import Settings, get_settings, secret_settings
 
@@ -15,6 +16,9 @@ from assistant.settings import Settings, get_settings, secret_settings
 
 PROFILES = ("embedded", "production")
 MIN_SECRET_BYTES = 32
+# Public-key algorithms only for the identity provider's tokens: with a symmetric one anybody holding the published
+# key could sign tokens, and `none` signs nothing.
+ASYMMETRIC_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
 # sysexits.h EX_CONFIG: the service cannot run with this configuration (a supervisor should not just restart it).
 EXIT_CONFIG = 78
 
@@ -60,11 +64,36 @@ def _secret_problems(settings: Settings) -> list[Problem]:
     return problems
 
 
+def _trusted_address(url: str) -> bool:
+    """https, or plain http to this machine (a provider run beside the gateway, as in the tests)."""
+    parts = urlsplit(url)
+    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in {"127.0.0.1", "localhost", "::1"})
+
+
+def _identity_problems(settings: Settings) -> list[Problem]:
+    """The bank's identity provider: required in production, and complete and public-key-only wherever it is set."""
+    if not settings.oidc_enabled:
+        return [Problem("OIDC_ISSUER", "is not set; in production customers sign in with the bank's identity "
+                                       "provider (set OIDC_ISSUER, OIDC_AUDIENCE and OIDC_JWKS_URL)")
+                ] if settings.production else []
+    problems = [Problem(name, "is not set; it is needed with OIDC_ISSUER")
+                for name, value in (("OIDC_AUDIENCE", settings.oidc_audience), ("OIDC_JWKS_URL", settings.oidc_jwks_url))
+                if not value]
+    if settings.oidc_jwks_url and not _trusted_address(settings.oidc_jwks_url):
+        problems.append(Problem("OIDC_JWKS_URL", "must be an https:// address (plain http only to this machine)"))
+    refused = [name for name in settings.oidc_algorithms if name not in ASYMMETRIC_ALGORITHMS]
+    if refused or not settings.oidc_algorithms:
+        problems.append(Problem("OIDC_ALGORITHMS", f"may list only {', '.join(ASYMMETRIC_ALGORITHMS)} "
+                                                   f"(refused: {', '.join(refused) or 'an empty list'})"))
+    return problems
+
+
 def configuration_problems(settings: Settings) -> list[Problem]:
-    """What stops these settings from being used: an unknown profile, or in production a weak or public secret."""
+    """What stops these settings from being used: an unknown profile, a broken identity-provider setup, or in
+    production a weak or public secret."""
     if settings.profile not in PROFILES:
         return [Problem("ASSISTANT_PROFILE", f"is {settings.profile!r}; it must be one of {', '.join(PROFILES)}")]
-    return _secret_problems(settings) if settings.production else []
+    return (_secret_problems(settings) if settings.production else []) + _identity_problems(settings)
 
 
 def problems_report(service: str, settings: Settings, problems: list[Problem]) -> str:

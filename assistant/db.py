@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
@@ -74,10 +74,27 @@ def create_schema(engine: Engine) -> None:
     import assistant.alerts.models  # noqa: F401  (registers the tables)
     import assistant.bank.models  # noqa: F401
     import assistant.handoff.models  # noqa: F401
+    import assistant.identities.models  # noqa: F401
     import assistant.models.records  # noqa: F401
     import assistant.proactive.models  # noqa: F401
 
     SQLModel.metadata.create_all(engine)
+    _add_new_columns(engine)
+
+
+def _add_new_columns(engine: Engine) -> None:
+    """Add the nullable columns a table gained since its database was created (create_all adds only tables)."""
+    existing_tables = set(inspect(engine).get_table_names())
+    with engine.begin() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            if table.name not in existing_tables:
+                continue
+            present = {column["name"] for column in inspect(connection).get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present or not column.nullable:
+                    continue  # a new NOT NULL column needs a value for old rows: that is a data migration
+                kind = column.type.compile(dialect=engine.dialect)
+                connection.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'))
 
 
 @contextmanager

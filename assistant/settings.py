@@ -161,10 +161,46 @@ class Settings:
     # Python logging level name of every service (Rasa and rasa-sdk read LOG_LEVEL too).
     log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "INFO").upper())
 
+    # The bank's OpenID Connect provider, whose access tokens sign customers and agents in (empty issuer: none).
+    oidc_issuer: str = field(default_factory=lambda: os.environ.get("OIDC_ISSUER", ""))
+    oidc_audience: str = field(default_factory=lambda: os.environ.get("OIDC_AUDIENCE", ""))
+    oidc_jwks_url: str = field(default_factory=lambda: os.environ.get("OIDC_JWKS_URL", ""))
+    oidc_algorithms: tuple[str, ...] = field(default_factory=lambda: tuple(
+        name.strip() for name in _env("OIDC_ALGORITHMS", "RS256,ES256").split(",") if name.strip()))
+    # Which claim lists a user's roles (a dotted path reaches into objects, e.g. realm_access.roles) and the
+    # role that makes the bearer a support agent.
+    oidc_agent_role_claim: str = field(default_factory=lambda: _env("OIDC_AGENT_ROLE_CLAIM", "roles"))
+    oidc_agent_role: str = field(default_factory=lambda: _env("OIDC_AGENT_ROLE", "support-agent"))
+    oidc_name_claim: str = field(default_factory=lambda: _env("OIDC_NAME_CLAIM", "name"))
+    # Clock skew allowed between the identity provider and the gateway when checking exp and nbf.
+    oidc_leeway_seconds: float = field(default_factory=lambda: float(_env("OIDC_LEEWAY_SECONDS", "30")))
+    oidc_jwks_cache_seconds: float = field(default_factory=lambda: float(_env("OIDC_JWKS_CACHE_SECONDS", "300")))
+    # A token with an unknown key id refetches the keys at most this often, so forged key ids cannot flood the
+    # provider; a rotated key is picked up within this time.
+    oidc_jwks_refresh_seconds: float = field(
+        default_factory=lambda: float(_env("OIDC_JWKS_REFRESH_SECONDS", "30")))
+    # Agents' email-and-password sign-in, "1" or "0"; empty: on in the embedded profile, off in production, where
+    # the bank's identity provider signs agents in unless the bank keeps passwords (see agent_password_sign_in).
+    agent_password_sign_in_choice: str = field(default_factory=lambda: os.environ.get("AGENT_PASSWORD_SIGN_IN", ""))
+    # How often an open agent console checks that its agent is still enabled.
+    agent_recheck_seconds: float = field(default_factory=lambda: float(_env("AGENT_RECHECK_SECONDS", "10")))
+
     @property
     def production(self) -> bool:
         """Whether this is the production profile (checked strictly at start-up: assistant/configuration.py)."""
         return self.profile == "production"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        """Whether tokens from the bank's identity provider are accepted."""
+        return bool(self.oidc_issuer)
+
+    @property
+    def agent_password_sign_in(self) -> bool:
+        """Whether agents may sign in with email and password (and the gateway issues agent tokens)."""
+        if self.agent_password_sign_in_choice:
+            return self.agent_password_sign_in_choice == "1"
+        return self.profile == "embedded"
 
     @property
     def demo_sign_in_enabled(self) -> bool:

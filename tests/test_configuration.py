@@ -27,6 +27,16 @@ ENTRY_POINTS = {
 }
 
 
+# The bank's identity provider, which the production profile needs for customers to sign in at all.
+IDENTITY_PROVIDER = {"OIDC_ISSUER": "https://id.bank.test/realms/lumen", "OIDC_AUDIENCE": "lumen-assistant",
+                     "OIDC_JWKS_URL": "https://id.bank.test/realms/lumen/protocol/openid-connect/certs"}
+
+
+SETTINGS_OF_IDENTITY_PROVIDER = {"oidc_issuer": IDENTITY_PROVIDER["OIDC_ISSUER"],
+                                 "oidc_audience": IDENTITY_PROVIDER["OIDC_AUDIENCE"],
+                                 "oidc_jwks_url": IDENTITY_PROVIDER["OIDC_JWKS_URL"]}
+
+
 def strong_secrets() -> dict[str, str]:
     """A distinct random value of 32 bytes or more for every declared secret variable."""
     return {spec.variable: secrets.token_urlsafe(32) for spec, _ in secret_settings(Settings())}
@@ -34,7 +44,8 @@ def strong_secrets() -> dict[str, str]:
 
 def production(**overrides: str) -> Settings:
     """Production settings with strong secrets, then the given variables (read as the environment would be)."""
-    with patch.dict(os.environ, {"ASSISTANT_PROFILE": "production", **strong_secrets(), **overrides}):
+    with patch.dict(os.environ, {"ASSISTANT_PROFILE": "production", **strong_secrets(), **IDENTITY_PROVIDER,
+                                 **overrides}):
         return Settings()
 
 
@@ -53,7 +64,8 @@ def test_production_with_strong_distinct_secrets_is_accepted() -> None:
 
 def test_production_refuses_every_shipped_default_secret_naming_its_variable() -> None:
     variables = [spec.variable for spec, _ in secret_settings(Settings())]
-    assert [problem.variable for problem in configuration_problems(Settings(profile="production"))] == variables
+    problems = configuration_problems(Settings(profile="production", **SETTINGS_OF_IDENTITY_PROVIDER))
+    assert [problem.variable for problem in problems] == variables
 
 
 def test_production_refuses_a_default_shipped_for_another_secret() -> None:
@@ -90,7 +102,7 @@ def test_config_check_exits_78_and_names_every_default_secret() -> None:
 
 
 def test_config_check_exits_0_for_a_valid_production_configuration() -> None:
-    checked = run_python(["-m", "assistant", "config", "check"], **strong_secrets())
+    checked = run_python(["-m", "assistant", "config", "check"], **strong_secrets(), **IDENTITY_PROVIDER)
     assert (checked.returncode, checked.stderr) == (0, "")
 
 
@@ -98,3 +110,30 @@ def test_config_check_exits_0_for_a_valid_production_configuration() -> None:
 def test_every_service_refuses_to_start_in_production_with_the_default_secrets(service: str) -> None:
     started = run_python(ENTRY_POINTS[service], DATABASE_URL="sqlite:///:memory:")
     assert (started.returncode, "JWT_SECRET" in started.stderr) == (EXIT_CONFIG, True), started.stderr[-2000:]
+
+
+def test_production_without_the_banks_identity_provider_is_refused_naming_its_variables() -> None:
+    problems = configuration_problems(production(OIDC_ISSUER=""))
+    assert [(problem.variable, "OIDC_AUDIENCE and OIDC_JWKS_URL" in problem.message) for problem in problems] == [
+        ("OIDC_ISSUER", True)]
+
+
+@pytest.mark.parametrize("algorithms", ["HS256", "RS256,none", ","])
+def test_symmetric_none_or_no_algorithms_for_the_identity_provider_are_refused(algorithms: str) -> None:
+    problems = configuration_problems(production(OIDC_ALGORITHMS=algorithms))
+    assert [problem.variable for problem in problems] == ["OIDC_ALGORITHMS"]
+
+
+def test_an_issuer_without_audience_or_keys_names_what_is_missing() -> None:
+    problems = configuration_problems(Settings(profile="embedded", oidc_issuer=IDENTITY_PROVIDER["OIDC_ISSUER"]))
+    assert [problem.variable for problem in problems] == ["OIDC_AUDIENCE", "OIDC_JWKS_URL"]
+
+
+def test_keys_fetched_over_plain_http_from_another_machine_are_refused() -> None:
+    problems = configuration_problems(production(OIDC_JWKS_URL="http://id.bank.test/certs"))
+    assert [problem.variable for problem in problems] == ["OIDC_JWKS_URL"]
+
+
+def test_the_gateway_refuses_to_start_in_production_without_an_identity_provider() -> None:
+    started = run_python(ENTRY_POINTS["gateway"], DATABASE_URL="sqlite:///:memory:", **strong_secrets())
+    assert (started.returncode, "OIDC_ISSUER" in started.stderr) == (EXIT_CONFIG, True), started.stderr[-2000:]

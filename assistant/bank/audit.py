@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from typing import Any
 
 from sqlmodel import Session, select
@@ -20,6 +21,19 @@ def record(session: Session, actor: str, action: str, entity: str, entity_id: ob
 def customer_actor(customer_id: int) -> str:
     """The actor name for something a customer did through the assistant."""
     return f"customer:{customer_id}"
+
+
+def agent_actor(agent_id: int) -> str:
+    """The actor name for something a support agent did."""
+    return f"agent:{agent_id}"
+
+
+def operator_actor() -> str:
+    """The actor name for a command the bank's staff ran (the operating-system user who ran it)."""
+    try:
+        return f"operator:{getpass.getuser()}"
+    except (KeyError, OSError):  # no user name for this uid (some containers)
+        return "operator:unknown"
 
 
 def entries_for(session: Session, entity: str, entity_id: object) -> list[AuditLog]:

@@ -10,13 +10,13 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from assistant.gateway import agent_desk
-from assistant.gateway.agent_auth import SignedInAgent, signed_in_agent
 from assistant.gateway.conversations import sender_of
 from assistant.gateway.database import read
 from assistant.gateway.errors import ApiError
 from assistant.gateway.inputs import json_object
 from assistant.gateway.keys import ARTICLES, ENGINE, HUB, RASA, SETTINGS
 from assistant.gateway.rasa_errors import from_rasa
+from assistant.gateway.signed_in import SignedInAgent, signed_in_agent
 from assistant.gateway.suggestions import KnowledgeUnavailable
 from assistant.gateway.transcript import transcript
 from assistant.handoff.tickets import TicketAlreadyClaimed, TicketNotAssigned, TicketNotFound

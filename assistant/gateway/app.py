@@ -8,9 +8,10 @@ import aiohttp
 from aiohttp import web
 
 from assistant.db import make_engine
+from assistant.gateway.auth import TokenVerifier
 from assistant.gateway.browser_policy import setup_browser_policy
 from assistant.gateway.hub import Hub
-from assistant.gateway.keys import ARTICLES, ENGINE, HTTP, HUB, RASA, SETTINGS
+from assistant.gateway.keys import ARTICLES, ENGINE, HTTP, HUB, RASA, SETTINGS, TOKENS
 from assistant.gateway.limits import limit_store
 from assistant.gateway.middlewares import setup_middlewares
 from assistant.gateway.rasa_client import RasaClient
@@ -59,6 +60,7 @@ def init_app(settings: Settings | None = None) -> web.Application:
     max_body_bytes = settings.max_message_chars * 6 + _BODY_OVERHEAD_BYTES
     app = web.Application(client_max_size=max_body_bytes)
     app[SETTINGS] = settings
+    app[TOKENS] = TokenVerifier(settings)
     app[ARTICLES] = ArticleSuggester(settings.build_dir / "knowledge" / "index")
     app.cleanup_ctx.extend([database_engine, rasa_session, live_hub, limit_store])
     app.on_shutdown.append(close_sockets)

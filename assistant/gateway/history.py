@@ -6,9 +6,9 @@ from aiohttp import web
 
 from assistant.gateway.conversations import sender_of
 from assistant.gateway.errors import ApiError
-from assistant.gateway.inputs import signed_in_customer
 from assistant.gateway.keys import RASA, SETTINGS
 from assistant.gateway.rasa_errors import from_rasa
+from assistant.gateway.signed_in import signed_in_customer
 from assistant.gateway.transcript import page, transcript
 
 DEFAULT_LIMIT = 50

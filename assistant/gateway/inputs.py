@@ -1,4 +1,4 @@
-"""Reading what a client sent: the JSON body, the signed-in customer, the chat message."""
+"""Reading what a client sent: the JSON body and the chat message."""
 
 from __future__ import annotations
 
@@ -7,11 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from assistant.gateway.auth import InvalidToken, bearer_token, verify_token
-from assistant.gateway.customers import CustomerSummary, find_customer
-from assistant.gateway.database import read
 from assistant.gateway.errors import ApiError
-from assistant.gateway.keys import ENGINE, SETTINGS
 
 
 async def json_object(request: web.Request) -> dict[str, Any]:
@@ -28,19 +24,6 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_body", "The request body must be a JSON object.")
     return body
-
-
-async def signed_in_customer(request: web.Request) -> CustomerSummary:
-    """The customer named by the request's bearer token, who must exist; 401 otherwise."""
-    settings = request.app[SETTINGS]
-    try:
-        customer_id = verify_token(bearer_token(request.headers.get("Authorization")), settings)
-    except InvalidToken as exc:
-        raise ApiError(401, "unauthorized", f"{str(exc).capitalize()}. Please sign in again.") from exc
-    customer = await read(find_customer, request.app[ENGINE], customer_id)
-    if customer is None:
-        raise ApiError(401, "unauthorized", "This sign-in is for a customer we do not know. Please sign in again.")
-    return customer
 
 
 def chat_message(body: dict[str, Any], max_chars: int) -> str:

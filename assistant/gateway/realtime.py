@@ -16,33 +16,23 @@ import functools
 
 from aiohttp import web
 
-from assistant.gateway.auth import InvalidToken, NotACustomerToken, seconds_left, verify_token
-from assistant.gateway.customers import find_customer
-from assistant.gateway.database import read
-from assistant.gateway.keys import ENGINE, HUB, SETTINGS
+from assistant.gateway.errors import ApiError
+from assistant.gateway.keys import HUB
 from assistant.gateway.limits import admit_message
-from assistant.gateway.socket_protocol import (CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED, SocketRefused, close_displaced,
-                                               open_socket, receive_auth_token, refuse, serve_until_closed)
+from assistant.gateway.signed_in import customer_signed_in, verified
+from assistant.gateway.socket_protocol import (SocketRefused, close_displaced, open_socket, receive_auth_token,
+                                               refusal, refuse, serve_until_closed, watch_sign_in)
 
 
 async def _authenticate(socket: web.WebSocketResponse, request: web.Request) -> tuple[int, float]:
     """The customer id of the auth frame and the seconds its sign-in has left, or SocketRefused."""
     token = await receive_auth_token(socket)
     try:
-        customer_id = verify_token(token, request.app[SETTINGS])
-    except NotACustomerToken as exc:
-        raise SocketRefused(CLOSE_FORBIDDEN, "this channel is for customers only") from exc
-    except InvalidToken as exc:
-        raise SocketRefused(CLOSE_UNAUTHORIZED, f"{exc}; please sign in again") from exc
-    if await read(find_customer, request.app[ENGINE], customer_id) is None:
-        raise SocketRefused(CLOSE_UNAUTHORIZED, "this sign-in is for a customer we do not know")
-    return customer_id, seconds_left(token)
-
-
-async def _close_when_expired(socket: web.WebSocketResponse, seconds: float) -> None:
-    """A socket lives no longer than the sign-in that opened it."""
-    await asyncio.sleep(max(0.0, seconds))
-    await socket.close(code=CLOSE_UNAUTHORIZED, message=b"the sign-in has expired; please sign in again")
+        sign_in = await verified(request, token)
+        customer = await customer_signed_in(request, sign_in)
+    except ApiError as exc:
+        raise refusal(exc) from exc
+    return customer.id, sign_in.seconds_left()
 
 
 async def customer_socket(request: web.Request) -> web.WebSocketResponse:
@@ -54,7 +44,7 @@ async def customer_socket(request: web.Request) -> web.WebSocketResponse:
         return await refuse(socket, refused)
     hub = request.app[HUB]
     await close_displaced(hub.add_customer(customer_id, socket), hub.sockets_per_customer)
-    expiry = asyncio.create_task(_close_when_expired(socket, valid_for))
+    expiry = asyncio.create_task(watch_sign_in(socket, valid_for))
     try:
         await serve_until_closed(socket, "Send chat messages with POST /api/v1/chat.",
                                  functools.partial(admit_message, request.app, customer_id))

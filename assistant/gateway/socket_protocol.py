@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import WSCloseCode, WSMessage, WSMsgType, web
 
+from assistant.gateway.errors import ApiError
 from assistant.gateway.keys import SETTINGS
 from assistant.ratelimit.buckets import Decision
 from assistant.ratelimit.store import LimitsUnavailable
+
+log = logging.getLogger(__name__)
 
 AUTH_TIMEOUT_SECONDS = 10.0
 HEARTBEAT_SECONDS = 25.0  # below the idle timeouts of common proxies (30-60 s)
@@ -29,6 +33,7 @@ CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_AUTH_TIMEOUT = 4408
 CLOSE_TOO_MANY_SOCKETS = 4429  # the oldest of a client's sockets, when a newer one takes it past the cap
+CLOSE_UNAVAILABLE = 1011  # RFC 6455: the server cannot serve the request now
 
 Admission = Callable[[], Awaitable[Decision]]
 
@@ -71,6 +76,34 @@ async def receive_auth_token(socket: web.WebSocketResponse) -> str:
     if frame is None or frame.get("type") != "auth" or not isinstance(frame.get("token"), str):
         raise SocketRefused(CLOSE_BAD_FRAME, 'the first frame must be {"type": "auth", "token": "..."}')
     return frame["token"]
+
+
+def refusal(error: ApiError) -> SocketRefused:
+    """The socket close that stands for an HTTP refusal: 401 -> 4401, 403 -> 4403, anything else 1011."""
+    code = {401: CLOSE_UNAUTHORIZED, 403: CLOSE_FORBIDDEN}.get(error.status, CLOSE_UNAVAILABLE)
+    return SocketRefused(code, error.message)
+
+
+async def watch_sign_in(socket: web.WebSocketResponse, valid_for: float, every: float | None = None,
+                        check: Callable[[], Awaitable[object]] | None = None) -> None:
+    """Close the socket when its sign-in expires or, checked every `every` seconds, `check` refuses it."""
+    deadline = asyncio.get_running_loop().time() + max(0.0, valid_for)
+    while not socket.closed:
+        left = deadline - asyncio.get_running_loop().time()
+        if left <= 0:
+            await socket.close(code=CLOSE_UNAUTHORIZED, message=b"the sign-in has expired; please sign in again")
+            return
+        await asyncio.sleep(left if check is None or every is None else min(every, left))
+        if check is None or asyncio.get_running_loop().time() >= deadline:
+            continue
+        try:
+            await check()
+        except ApiError as exc:
+            if exc.status in (401, 403):
+                await refuse(socket, refusal(exc))
+                return
+            # An outage is not a refusal: the check runs again next time.
+            log.warning("could not re-check a live channel's sign-in: %s", exc.code)
 
 
 async def refuse(socket: web.WebSocketResponse, refused: SocketRefused) -> web.WebSocketResponse:

@@ -17,10 +17,11 @@ from assistant.gateway.customers import demo_customers, find_demo_persona
 from assistant.gateway.database import read
 from assistant.gateway.errors import ApiError
 from assistant.gateway.handoff_routing import after_customer_message
-from assistant.gateway.inputs import chat_message, json_object, signed_in_customer
+from assistant.gateway.inputs import chat_message, json_object
 from assistant.gateway.keys import ENGINE, RASA, SETTINGS
 from assistant.gateway.limits import before_sign_in, check_message_rate
 from assistant.gateway.rasa_errors import from_rasa
+from assistant.gateway.signed_in import signed_in_customer
 from assistant.gateway.static_files import allowed_asset, static_page
 
 log = logging.getLogger(__name__)

@@ -33,6 +33,8 @@ class Agent(SQLModel, table=True):
     display_name: str
     password_hash: str
     created_at: datetime = _utc_column(nullable=False, default=utcnow)
+    # Set when the bank disables the agent: from then on none of their sign-ins is accepted.
+    disabled_at: Optional[datetime] = _utc_column(nullable=True)
 
 
 class HandoffTicket(SQLModel, table=True):

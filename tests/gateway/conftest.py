@@ -22,6 +22,7 @@ from assistant.settings import Settings, get_settings
 from assistant.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureRejected, verify
 from tests.builders import CustomerRecords, build_customer
 from tests.databases import REDIS_URL
+from tests.identity_provider import identity_provider  # noqa: F401  (a fixture for every gateway test)
 
 RASA_TOKEN = "test-rasa-token-of-at-least-32-bytes"
 RASA_CHANNEL_SECRET = "test-rasa-channel-secret-of-32-bytes"

@@ -7,8 +7,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy.engine import Engine
 
-from assistant.gateway.agent_auth import AGENT_ROLE, SignedInAgent, issue_agent_token
-from assistant.gateway.auth import ISSUER
+from assistant.gateway.auth import AGENT_ROLE, ISSUER, issue_agent_token
 from assistant.settings import Settings
 from tests.gateway.agent_fixtures import PASSWORD, Agents, agent_token, agents, hand_off  # noqa: F401
 from tests.gateway.conftest import RasaStandIn, bearer, sign_in
@@ -74,13 +73,13 @@ async def test_an_agent_token_is_refused_by_the_customer_chat(client: TestClient
 
 async def test_an_agent_token_for_an_agent_who_no_longer_exists_is_401(client: TestClient, agents: Agents,
                                                                        settings: Settings) -> None:
-    token = issue_agent_token(SignedInAgent(999, "Ghost"), settings)
+    token = issue_agent_token(999, "Ghost", settings)
     response = await client.get("/api/v1/agent/queue", headers=bearer(token))
     assert response.status == 401
 
 
 async def test_an_agent_token_signed_with_another_key_is_401(client: TestClient, agents: Agents) -> None:
-    token = issue_agent_token(SignedInAgent(agents.alex, "Alex"),
+    token = issue_agent_token(agents.alex, "Alex",
                               Settings(jwt_secret="another-secret-of-at-least-32-bytes", jwt_ttl_seconds=60))
     response = await client.get("/api/v1/agent/queue", headers=bearer(token))
     assert response.status == 401

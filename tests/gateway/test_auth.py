@@ -10,10 +10,17 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from assistant.gateway.auth import ISSUER, InvalidToken, bearer_token, issue_token, verify_token
+from assistant.gateway.auth import ISSUER, InvalidToken, TokenVerifier, bearer_token, issue_token
 from assistant.settings import Settings
 from tests.builders import build_customer
 from tests.gateway.conftest import GatewayFactory, bearer
+
+
+def verify_token(token: str, settings: Settings) -> int:
+    """The customer id a gateway-issued customer token names."""
+    sign_in = TokenVerifier(settings).verify_blocking(token)
+    assert sign_in.role == "customer"
+    return int(sign_in.subject)
 
 
 @pytest.fixture

@@ -4,7 +4,9 @@ Use the `identity_provider` fixture (import it into a test module or conftest), 
 `provider.env()`, link subjects to customers and agents with `provider.link_customer(...)` /
 `provider.link_agent(...)`, and mint tokens: `provider.customer_token(subject)`, `provider.agent_token(subject)`,
 or the refused kinds (`expired_token`, `not_yet_valid_token`, `wrong_issuer_token`, `wrong_audience_token`,
-`alg_none_token`, `public_key_hs256_token`, `unknown_key_token`). `provider.rotate()` publishes a new signing key.
+`alg_none_token`, `public_key_hs256_token`, `unknown_key_token`; all of them by name: `refused_tokens`).
+`provider.rotate()` publishes a new signing key. Outside pytest-aiohttp, serve `identity_provider_app(provider)` on
+any loop and set `provider.url` (see tests/gateway/served.py).
 """
 
 from __future__ import annotations
@@ -92,7 +94,7 @@ class IdentityProvider:
     @property
     def jwks_url(self) -> str:
         """Where its public keys are published."""
-        return f"{self.url}/realms/lumen/protocol/openid-connect/certs"
+        return f"{self.url}{JWKS_PATH}"
 
     @property
     def signing_key(self) -> SigningKey:
@@ -199,12 +201,20 @@ class IdentityProvider:
             link_agent(session, self.issuer, subject, agent_id, operator_actor())
 
 
+JWKS_PATH = "/realms/lumen/protocol/openid-connect/certs"
+
+
+def identity_provider_app(provider: IdentityProvider) -> web.Application:
+    """The provider's web app (its JWKS endpoint), to serve on any loop; set provider.url to where it listens."""
+    app = web.Application()
+    app.router.add_get(JWKS_PATH, provider.jwks)
+    return app
+
+
 @pytest.fixture
 async def identity_provider(aiohttp_server: Any) -> AsyncIterator[IdentityProvider]:
     """A running loopback identity provider with an RSA and an EC signing key."""
     provider = IdentityProvider()
-    app = web.Application()
-    app.router.add_get("/realms/lumen/protocol/openid-connect/certs", provider.jwks)
-    server = await aiohttp_server(app)
+    server = await aiohttp_server(identity_provider_app(provider))
     provider.url = str(server.make_url("")).rstrip("/")
     yield provider

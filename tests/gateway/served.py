@@ -1,4 +1,5 @@
-"""The production gateway served on a loopback port: its factory's app, a seeded SQLite bank and a Rasa stand-in.
+"""The production gateway served on a loopback port: its factory's app, a seeded SQLite bank, a Rasa stand-in and
+the bank's identity provider (tests/identity_provider.py), whose subjects are linked to two customers and two agents.
 
 Everything runs on one event loop in a background thread, so synchronous tests (the authorization matrix,
 Schemathesis) can call it over real HTTP and websockets; `stack.run(coroutine)` runs a coroutine on that loop.
@@ -22,12 +23,13 @@ from assistant.configuration import configuration_problems
 from assistant.db import create_schema, make_engine, session_scope
 from assistant.gateway.app import init_app
 from assistant.handoff import tickets
-from assistant.handoff.agents import add_agent
+from assistant.handoff.agents import add_agent, disable_agent
 from assistant.identity import conversation_id_for, conversation_reference
 from assistant.settings import Settings
 from tests.builders import build_customer
 from tests.databases import REDIS_URL, fresh_redis_prefix
 from tests.gateway.conftest import RASA_CHANNEL_SECRET, RASA_TOKEN, RasaStandIn, rasa_app
+from tests.identity_provider import IdentityProvider, identity_provider_app
 
 T = TypeVar("T")
 
@@ -35,6 +37,10 @@ AGENT_PASSWORD = "matrix-agent-password"
 # A and B are the customers who call; 3's chat waits in the queue and 4's is with an agent (no ticket is A's or B's,
 # so their own calls never depend on the order the cases run in).
 CUSTOMER_A, CUSTOMER_B, CUSTOMER_QUEUED, CUSTOMER_WITH_AGENT = 1, 2, 3, 4
+# Who the callers are at the bank's identity provider: its subjects, linked to customers A and B and to agents
+# Alex and Kim (Kim is disabled).
+SUBJECTS = {"customer A": "idp-subject-customer-a", "customer B": "idp-subject-customer-b",
+            "agent": "idp-subject-alex", "disabled agent": "idp-subject-kim"}
 
 
 def production_environment(database_url: str, rasa_url: str, redis_prefix: str) -> dict[str, str]:
@@ -69,6 +75,7 @@ class ServedGateway:
     rasa: RasaStandIn
     agents: dict[str, int]
     loop: asyncio.AbstractEventLoop
+    identity_provider: IdentityProvider
 
     def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 60) -> T:
         """Run a coroutine on the gateway's event loop and return its result."""
@@ -113,7 +120,17 @@ def _seed(engine: Engine) -> dict[str, int]:
     with session_scope(engine) as session:
         alex = add_agent(session, "alex@lumen.example", "Alex", AGENT_PASSWORD)
         sam = add_agent(session, "sam@lumen.example", "Sam", AGENT_PASSWORD)
-        return {"alex": alex.id, "sam": sam.id}
+        kim = add_agent(session, "kim@lumen.example", "Kim", None)
+        disable_agent(session, kim.id, "operator:tests")
+        return {"alex": alex.id, "sam": sam.id, "kim": kim.id}
+
+
+def _link_callers(provider: IdentityProvider, engine: Engine, agents: dict[str, int]) -> None:
+    """The callers' subjects at the identity provider, linked to who they are at the bank."""
+    provider.link_customer(engine, SUBJECTS["customer A"], CUSTOMER_A)
+    provider.link_customer(engine, SUBJECTS["customer B"], CUSTOMER_B)
+    provider.link_agent(engine, SUBJECTS["agent"], agents["alex"])
+    provider.link_agent(engine, SUBJECTS["disabled agent"], agents["kim"])
 
 
 def production_settings(environment: dict[str, str]) -> Settings:
@@ -150,15 +167,21 @@ def served_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedG
         host, port = runner.addresses[0][:2]
         return f"http://{host}:{port}"
 
+    provider = IdentityProvider()
+
     async def start(environment: dict[str, str]) -> tuple[str, Settings]:
         rasa.url = await serve(rasa_app(rasa))
-        settings = production_settings({**environment, "RASA_URL": rasa.url})
+        provider.url = await serve(identity_provider_app(provider))
+        # This bank keeps agents' password sign-in beside the identity provider, so the matrix covers both.
+        settings = production_settings({**environment, "RASA_URL": rasa.url,
+                                        **provider.env(AGENT_PASSWORD_SIGN_IN="1")})
         return await serve(init_app(settings)), settings
 
     redis_prefix = fresh_redis_prefix()
     environment = production_environment(database_url, "", next(redis_prefix))
     url, settings = asyncio.run_coroutine_threadsafe(start(environment), loop).result(60)
-    yield ServedGateway(url, settings, engine, rasa, agents, loop)
+    _link_callers(provider, engine, agents)
+    yield ServedGateway(url, settings, engine, rasa, agents, loop, provider)
 
     async def stop() -> None:
         for runner in reversed(runners):

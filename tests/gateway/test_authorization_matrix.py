@@ -8,23 +8,19 @@ new route without a row below fails. A status is the HTTP status; on a websocket
 
 from __future__ import annotations
 
-import base64
 import json
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
-import jwt
 import pytest
 
-from assistant.gateway.agent_auth import AGENT_ROLE, SignedInAgent, issue_agent_token
-from assistant.gateway.auth import CUSTOMER_ROLE, ISSUER, issue_token
+from assistant.gateway.auth import AGENT_ROLE, CUSTOMER_ROLE
 from assistant.gateway.openapi import profile_document
 from assistant.signing import sign
-from tests.gateway.served import AGENT_PASSWORD, CUSTOMER_A, CUSTOMER_B, ServedGateway, served_gateway  # noqa: F401
+from tests.gateway.served import AGENT_PASSWORD, CUSTOMER_A, SUBJECTS, ServedGateway, served_gateway  # noqa: F401
 
 METHODS = ("get", "post", "put", "patch", "delete")
 READY = 101  # a websocket that answered the auth frame with {"type": "ready"}
@@ -41,26 +37,26 @@ def row(*statuses: int) -> dict[str, int]:
 
 # Columns:                                      no    exp   iss   aud   none  custA custB agent dis.  push  feed
 EXPECTED: dict[str, dict[str, int]] = {
-    "POST /api/v1/chat":                        row(401,  401,  401,  401,  401,  200,  200,  401,  401,  401,  401),
-    "POST /api/v1/chat/session":                row(401,  401,  401,  401,  401,  200,  200,  401,  401,  401,  401),
+    "POST /api/v1/chat":                        row(401,  401,  401,  401,  401,  200,  200,  403,  403,  401,  401),
+    "POST /api/v1/chat/session":                row(401,  401,  401,  401,  401,  200,  200,  403,  403,  401,  401),
     "GET /api/v1/chat/ws":                      row(4401, 4401, 4401, 4401, 4401, READY, READY, 4403, 4403, 4401, 4401),
-    "GET /api/v1/chat/history":                 row(401,  401,  401,  401,  401,  200,  200,  401,  401,  401,  401),
+    "GET /api/v1/chat/history":                 row(401,  401,  401,  401,  401,  200,  200,  403,  403,  401,  401),
     "POST /api/v1/proactive":                   row(401,  401,  401,  401,  401,  401,  401,  401,  401,  200,  401),
     "POST /api/v1/transactions":                row(401,  401,  401,  401,  401,  401,  401,  401,  401,  401,  202),
     "POST /api/v1/agent/auth":                  row(200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200),
-    "GET /api/v1/agent/queue":                  row(401,  401,  401,  401,  401,  403,  403,  200,  401,  401,  401),
-    "GET /api/v1/agent/ws":                     row(4401, 4401, 4401, 4401, 4401, 4403, 4403, READY, 4401, 4401, 4401),
-    "GET /api/v1/agent/tickets/{ticket_id}":    row(401,  401,  401,  401,  401,  403,  403,  200,  401,  401,  401),
+    "GET /api/v1/agent/queue":                  row(401,  401,  401,  401,  401,  403,  403,  200,  403,  401,  401),
+    "GET /api/v1/agent/ws":                     row(4401, 4401, 4401, 4401, 4401, 4403, 4403, READY, 4403, 4401, 4401),
+    "GET /api/v1/agent/tickets/{ticket_id}":    row(401,  401,  401,  401,  401,  403,  403,  200,  403,  401,  401),
     "POST /api/v1/agent/tickets/{ticket_id}/claim":
-                                                row(401,  401,  401,  401,  401,  403,  403,  200,  401,  401,  401),
+                                                row(401,  401,  401,  401,  401,  403,  403,  200,  403,  401,  401),
     "POST /api/v1/agent/tickets/{ticket_id}/messages":
-                                                row(401,  401,  401,  401,  401,  403,  403,  200,  401,  401,  401),
+                                                row(401,  401,  401,  401,  401,  403,  403,  200,  403,  401,  401),
     "POST /api/v1/agent/tickets/{ticket_id}/notes":
-                                                row(401,  401,  401,  401,  401,  403,  403,  201,  401,  401,  401),
+                                                row(401,  401,  401,  401,  401,  403,  403,  201,  403,  401,  401),
     "GET /api/v1/agent/tickets/{ticket_id}/suggestions":  # no knowledge index here: 503 once the agent is let in
-                                                row(401,  401,  401,  401,  401,  403,  403,  503,  401,  401,  401),
+                                                row(401,  401,  401,  401,  401,  403,  403,  503,  403,  401,  401),
     "POST /api/v1/agent/tickets/{ticket_id}/resolve":
-                                                row(401,  401,  401,  401,  401,  403,  403,  200,  401,  401,  401),
+                                                row(401,  401,  401,  401,  401,  403,  403,  200,  403,  401,  401),
     "GET /api/v1/openapi.json":                 row(200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200),
     "GET /healthz":                             row(200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200),
     "GET /":                                    row(200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200),
@@ -132,21 +128,8 @@ def documented_operations() -> list[str]:
 
 
 # --- the callers' credentials --------------------------------------------------------------------------------------
-
-
-def _hs256(stack: ServedGateway, role: str, **claims: Any) -> str:
-    now = int(time.time())
-    subject = str(stack.agents["alex"] if role == AGENT_ROLE else CUSTOMER_A)
-    base = {"sub": subject, "role": role, "iss": ISSUER, "iat": now, "exp": now + 300,
-            **({"name": "Alex"} if role == AGENT_ROLE else {})}
-    return jwt.encode({**base, **claims}, stack.settings.jwt_secret, algorithm="HS256")
-
-
-def _alg_none(stack: ServedGateway, role: str) -> str:
-    # A token whose header says it needs no signature: it must never be accepted.
-    claims = _hs256(stack, role).split(".")[1]
-    header = base64.urlsafe_b64encode(json.dumps({"alg": "none", "typ": "JWT"}).encode()).rstrip(b"=").decode()
-    return f"{header}.{claims}."
+# Customers and agents sign in with the bank's identity provider (tests/identity_provider.py); every refused kind of
+# token is signed with its real key (or none) for a linked subject, so only the flaw named is wrong with it.
 
 
 @dataclass
@@ -165,26 +148,23 @@ class Caller:
 
 def caller(stack: ServedGateway, name: str, role: str) -> Caller:
     """The credentials of a caller, for an operation that expects `role`'s token."""
-    settings = stack.settings
-    now = int(time.time())
+    settings, provider = stack.settings, stack.identity_provider
+    agent = role == AGENT_ROLE
+    subject = SUBJECTS["agent" if agent else "customer A"]
     if name == "no token":
         return Caller()
     if name == "expired":
-        return Caller(_hs256(stack, role, iat=now - 1200, exp=now - 600))
+        return Caller(provider.expired_token(subject, agent))
     if name == "wrong issuer":
-        return Caller(_hs256(stack, role, iss="https://attacker.example"))
+        return Caller(provider.wrong_issuer_token(subject, agent))
     if name == "wrong audience":
-        return Caller(_hs256(stack, role, aud="another-service"))
+        return Caller(provider.wrong_audience_token(subject, agent))
     if name == "alg: none":
-        return Caller(_alg_none(stack, role))
-    if name == "customer A":
-        return Caller(issue_token(CUSTOMER_A, settings))
-    if name == "customer B":
-        return Caller(issue_token(CUSTOMER_B, settings))
-    if name == "agent":
-        return Caller(issue_agent_token(SignedInAgent(stack.agents["alex"], "Alex"), settings))
-    if name == "disabled agent":
-        pytest.skip("agents cannot be disabled yet")
+        return Caller(provider.alg_none_token(subject, agent))
+    if name in ("customer A", "customer B"):
+        return Caller(provider.customer_token(SUBJECTS[name]))
+    if name in ("agent", "disabled agent"):
+        return Caller(provider.agent_token(SUBJECTS[name]))
     if name == "push service":
         return Caller(signs=lambda raw: sign(raw, settings.proactive_secret))
     if name == "feed source":

@@ -51,6 +51,8 @@ def cors_middleware(origins: frozenset[str]) -> Middleware:
                                      "Access-Control-Max-Age": str(CORS_MAX_AGE_SECONDS)})
         else:
             response = await handler(request)
+            # Not a CORS-safelisted header: without this a page could not read how long a 429 asks it to wait.
+            response.headers["Access-Control-Expose-Headers"] = "Retry-After"
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Vary"] = "Origin"
         return response

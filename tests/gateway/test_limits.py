@@ -60,6 +60,15 @@ async def test_a_message_past_the_customers_rate_is_429_with_retry_after_and_the
     assert_documented("/api/v1/chat", "post", 429, body)
 
 
+async def test_a_page_of_an_allowed_origin_may_read_retry_after(gateway: GatewayFactory) -> None:
+    origin = "https://app.lumen.example"
+    client = await gateway(CORS_ALLOWED_ORIGINS=origin, CHAT_MESSAGES_PER_MINUTE="1", CHAT_MESSAGE_BURST="1")
+    token = await sign_in(client, 1)
+    await say(client, token)
+    refused = await client.post("/api/v1/chat", json={"message": "hi"}, headers={**bearer(token), "Origin": origin})
+    assert (refused.status, refused.headers.get("Access-Control-Expose-Headers")) == (429, "Retry-After")
+
+
 async def test_one_customers_message_rate_leaves_other_customers_alone(gateway: GatewayFactory) -> None:
     client = await gateway(CHAT_MESSAGES_PER_MINUTE="1", CHAT_MESSAGE_BURST="1")
     first, second = await sign_in(client, 1), await sign_in(client, 2)

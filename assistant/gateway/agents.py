@@ -13,7 +13,7 @@ from assistant.gateway import agent_desk
 from assistant.gateway.conversations import sender_of
 from assistant.gateway.database import read
 from assistant.gateway.errors import ApiError
-from assistant.gateway.inputs import json_object
+from assistant.gateway.inputs import json_object, whole_number
 from assistant.gateway.keys import ARTICLES, ENGINE, HUB, RASA, SETTINGS
 from assistant.gateway.rasa_errors import from_rasa
 from assistant.gateway.signed_in import SignedInAgent, signed_in_agent
@@ -30,9 +30,10 @@ QUEUE_CHANGED = {"type": "queue_changed"}
 
 def _ticket_id(request: web.Request) -> int:
     raw = request.match_info["ticket_id"]
-    if not raw.isdigit():
+    ticket_id = whole_number(raw)
+    if ticket_id is None:
         raise ApiError(404, "ticket_not_found", f"There is no ticket {raw}.")
-    return int(raw)
+    return ticket_id
 
 
 async def _desk(request: web.Request, work: Any, *args: Any) -> Any:

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from assistant.gateway.conversations import sender_of
 from assistant.gateway.errors import ApiError
+from assistant.gateway.inputs import whole_number
 from assistant.gateway.keys import RASA, SETTINGS
 from assistant.gateway.rasa_errors import from_rasa
 from assistant.gateway.signed_in import signed_in_customer
@@ -19,10 +20,11 @@ def _whole_number(request: web.Request, name: str, default: int | None, low: int
     raw = request.query.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+    value = whole_number(raw)
+    if value is None or value < low or (high is not None and value > high):
         upper = f" and at most {high}" if high is not None else ""
         raise ApiError(400, "invalid_query", f'"{name}" must be a whole number of at least {low}{upper}.')
-    return int(raw)
+    return value
 
 
 async def chat_history(request: web.Request) -> web.Response:

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from aiohttp import web
 
 from assistant.gateway.errors import ApiError
+
+
+# ASCII digits only (str.isdigit also takes "²", which int() refuses), and few enough to fit a database integer.
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def whole_number(raw: str) -> int | None:
+    """A whole number written in a path or query (at least 0, below 10**18), or None for anything else."""
+    return int(raw) if _WHOLE_NUMBER.fullmatch(raw) else None
 
 
 async def json_object(request: web.Request) -> dict[str, Any]:

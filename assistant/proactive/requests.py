@@ -10,7 +10,7 @@ from typing import Any
 
 EVENTS = ("unusual_purchase", "upcoming_bill", "low_balance", "offer")
 MAX_KEY_CHARS = 200
-_AMOUNT = re.compile(r"^\d{1,9}(\.\d{1,2})?$")
+_AMOUNT = re.compile(r"^[0-9]{1,9}(\.[0-9]{1,2})?$")
 
 
 class InvalidProactiveRequest(ValueError):

@@ -17,11 +17,9 @@ import requests
 import schemathesis
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
-from assistant.gateway.agent_auth import SignedInAgent, issue_agent_token
-from assistant.gateway.auth import issue_token
 from assistant.gateway.openapi import profile_document
 from assistant.signing import sign
-from tests.gateway.served import CUSTOMER_A, ServedGateway, served_gateway  # noqa: F401
+from tests.gateway.served import SUBJECTS, ServedGateway, served_gateway  # noqa: F401
 
 SEED = 20261202
 CONFIG = schemathesis.Config.from_dict({
@@ -41,14 +39,13 @@ def _security(case: schemathesis.Case) -> set[str]:
 
 def _headers(stack: ServedGateway, case: schemathesis.Case) -> dict[str, str]:
     """The credentials of the caller the operation is for."""
-    security, settings = _security(case), stack.settings
+    security, provider = _security(case), stack.identity_provider
     if "customerToken" in security:
-        return {"Authorization": f"Bearer {issue_token(CUSTOMER_A, settings)}"}
+        return {"Authorization": f"Bearer {provider.customer_token(SUBJECTS['customer A'])}"}
     if "agentToken" in security:
-        agent = SignedInAgent(stack.agents["alex"], "Alex")
-        return {"Authorization": f"Bearer {issue_agent_token(agent, settings)}"}
+        return {"Authorization": f"Bearer {provider.agent_token(SUBJECTS['agent'])}"}
     if "feedKey" in security:
-        return {"Authorization": f"Bearer {settings.feed_api_key}"}
+        return {"Authorization": f"Bearer {stack.settings.feed_api_key}"}
     return {}
 
 

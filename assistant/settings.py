@@ -10,10 +10,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from assistant.feed.sources import parse_sources
 from assistant.ratelimit.buckets import BackOff, Rate
 
-# Standard library only (assistant.ratelimit.buckets is too): the Rasa virtualenv imports this module
-# (dialogue/launcher.py).
+# Standard library only (assistant.ratelimit.buckets and assistant.feed.sources are too): the Rasa virtualenv
+# imports this module (dialogue/launcher.py).
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -139,8 +140,15 @@ class Settings:
     # its own models without moving the other built artefacts.
     models_dir: Path = field(default_factory=lambda: Path(
         _env("MODELS_DIR", str(Path(_env("BUILD_DIR", str(ROOT / "build"))) / "models"))))
-    # Predictive alerts: the core-banking feed, the transaction queue, the push service and the thresholds.
-    feed_api_key: str = _secret("FEED_API_KEY", "dev-feed-key-change-me")
+    # The core-banking feed: its own listener (python -m assistant.feed), each source with its own signing secret
+    # ("name:secret,name2:secret2", read as {name: secret}), and the sanity limits on its records.
+    feed_host: str = field(default_factory=lambda: _env("FEED_HOST", "127.0.0.1"))
+    feed_port: int = field(default_factory=lambda: int(_env("FEED_PORT", "8070")))
+    feed_sources: dict[str, str] = _secret("FEED_SOURCES", "core-banking:dev-feed-secret-change-me", parse_sources)
+    feed_url: str = field(default_factory=lambda: _env("FEED_URL", "http://127.0.0.1:8070"))
+    feed_max_amount: Decimal = field(default_factory=lambda: Decimal(_env("FEED_MAX_AMOUNT", "1000000.00")))
+    feed_max_age_days: int = field(default_factory=lambda: int(_env("FEED_MAX_AGE_DAYS", "90")))
+    # Predictive alerts: the transaction queue, the push service and the thresholds.
     amqp_url: str = field(default_factory=lambda: os.environ.get("AMQP_URL", ""))
     amqp_queue: str = field(default_factory=lambda: _env("AMQP_QUEUE", "lumen.transactions"))
     push_webhook_url: str = field(default_factory=lambda: _env("PUSH_WEBHOOK_URL", "http://127.0.0.1:8090/push"))

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Every service's entry point: each must run the check before it starts anything.
 ENTRY_POINTS = {
     "gateway": ["-m", "assistant.gateway"],
+    "core-banking feed": ["-m", "assistant.feed"],
     "action server": ["-m", "actions.server"],
     "Rasa launcher": ["-m", "dialogue.launcher"],
     "push-service simulator": ["-m", "assistant.push_simulator"],
@@ -38,8 +39,9 @@ SETTINGS_OF_IDENTITY_PROVIDER = {"oidc_issuer": IDENTITY_PROVIDER["OIDC_ISSUER"]
 
 
 def strong_secrets() -> dict[str, str]:
-    """A distinct random value of 32 bytes or more for every declared secret variable."""
-    return {spec.variable: secrets.token_urlsafe(32) for spec, _ in secret_settings(Settings())}
+    """A distinct random value of 32 bytes or more for every declared secret variable (FEED_SOURCES: one source)."""
+    return {spec.variable: secrets.token_urlsafe(32) if spec.variable != "FEED_SOURCES"
+            else f"core-banking:{secrets.token_urlsafe(32)}" for spec, _ in secret_settings(Settings())}
 
 
 def production(**overrides: str) -> Settings:
@@ -65,7 +67,14 @@ def test_production_with_strong_distinct_secrets_is_accepted() -> None:
 def test_production_refuses_every_shipped_default_secret_naming_its_variable() -> None:
     variables = [spec.variable for spec, _ in secret_settings(Settings())]
     problems = configuration_problems(Settings(profile="production", **SETTINGS_OF_IDENTITY_PROVIDER))
-    assert [problem.variable for problem in problems] == variables
+    # A secret holding several (FEED_SOURCES) names each of them: "FEED_SOURCES (core-banking)".
+    assert [problem.variable.split(" ")[0] for problem in problems] == variables
+
+
+def test_production_refuses_a_weak_secret_of_one_feed_source_naming_the_source() -> None:
+    strong = f"core-banking:{secrets.token_urlsafe(32)}"
+    problems = configuration_problems(production(FEED_SOURCES=f"{strong},cards:short"))
+    assert [problem.variable for problem in problems] == ["FEED_SOURCES (cards)"]
 
 
 def test_production_refuses_a_default_shipped_for_another_secret() -> None:

@@ -44,9 +44,11 @@ def _engine(args: argparse.Namespace):
 
 def _ingest(args: argparse.Namespace) -> int:
     from assistant.alerts.pipeline import IngestionPipeline, make_pool
+    from assistant.alerts.records import RecordLimits
 
-    pipeline = IngestionPipeline(_engine(args), make_pool(get_settings()))
-    result = asyncio.run(pipeline.handle(_records(args.file)))
+    settings = get_settings()
+    pipeline = IngestionPipeline(_engine(args), make_pool(settings), RecordLimits.from_settings(settings))
+    result = asyncio.run(pipeline.handle(_records(args.file), args.source))
     print(json.dumps({"accepted": result.accepted, "duplicates": result.duplicates, "alerts": result.alerts,
                       "rejected": [r.as_json() for r in result.rejected]}, indent=2))
     return 0
@@ -58,9 +60,11 @@ def _score(args: argparse.Namespace) -> int:
     from assistant.alerts.features import CardPayment
     from assistant.alerts.ingestion import validate
     from assistant.alerts.pipeline import make_pool
+    from assistant.alerts.records import RecordLimits
 
-    pool = make_pool(get_settings())
-    good, rejected = validate(_records(args.file))
+    settings = get_settings()
+    pool = make_pool(settings)
+    good, rejected = validate(_records(args.file), "file", RecordLimits.from_settings(settings))
     with Session(_engine(args)) as session:
         for _, record in good:
             pool.ensure(session, record.customer_id, record.booked_at)
@@ -114,8 +118,10 @@ def _consume(args: argparse.Namespace) -> int:
     from assistant.alerts.pipeline import IngestionPipeline, make_pool
     from assistant.alerts.queues import consume_forever, make_queue
 
+    from assistant.alerts.records import RecordLimits
+
     settings = _start_worker("The transaction queue consumer")
-    pipeline = IngestionPipeline(_engine(args), make_pool(settings))
+    pipeline = IngestionPipeline(_engine(args), make_pool(settings), RecordLimits.from_settings(settings))
     asyncio.run(consume_forever(make_queue(settings.amqp_url, settings.amqp_queue), pipeline.handle))
     return 0
 
@@ -142,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     ingest = commands.add_parser("ingest", help="book and score feed records from a JSON or JSON-lines file")
     ingest.add_argument("file", type=Path)
+    ingest.add_argument("--source", default="file", help="the feed source named in the audit log (default: file)")
     ingest.set_defaults(handler=_ingest)
     score = commands.add_parser("score", help="print each record's anomaly score and reason, writing nothing")
     score.add_argument("file", type=Path)

@@ -1,9 +1,11 @@
-"""Ingesting feed records: store each new transaction once, score card payments, raise alerts to the outbox."""
+"""Ingesting feed records: store each new transaction once (audited with its feed source), score card payments,
+raise alerts to the outbox."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +15,8 @@ from assistant.alerts.features import is_card_payment
 from assistant.alerts.histories import ScorerPool
 from assistant.alerts.models import AlertKind
 from assistant.alerts.raising import raise_alert
-from assistant.alerts.records import FeedRecord, InvalidRecord, parse_record
+from assistant.alerts.records import FeedRecord, InvalidRecord, RecordLimits, parse_record
+from assistant.bank import audit
 from assistant.bank.models import Account, Card, Transaction
 
 log = logging.getLogger(__name__)
@@ -42,12 +45,17 @@ class IngestResult:
     alerts: list[int] = field(default_factory=list)
 
 
-def validate(raw_records: list[Any]) -> tuple[list[tuple[int, FeedRecord]], list[Rejection]]:
-    """Parse every raw record: the well-formed ones with their positions, and a reason for each other one."""
+def validate(raw_records: list[Any], source: str | None, limits: RecordLimits | None = None,
+             now: datetime | None = None) -> tuple[list[tuple[int, FeedRecord]], list[Rejection]]:
+    """Parse every raw record: the well-formed ones with their positions, and a reason for each other one.
+
+    `source` names the feed they came from; None when each record carries its own (off the transaction queue).
+    """
     good, rejected = [], []
+    now = now or datetime.now(timezone.utc)
     for index, raw in enumerate(raw_records):
         try:
-            good.append((index, parse_record(raw)))
+            good.append((index, parse_record(raw, source, limits, now)))
         except InvalidRecord as problem:
             transaction_id = raw.get("transaction_id") if isinstance(raw, dict) else None
             rejected.append(Rejection(index, transaction_id if isinstance(transaction_id, str) else None,
@@ -68,6 +76,11 @@ def _ownership_problem(session: Session, record: FeedRecord) -> str | None:
     return None
 
 
+def feed_actor(source: str) -> str:
+    """The audit log's actor for a balance change a feed source made."""
+    return f"feed:{source}"
+
+
 def _store(session: Session, record: FeedRecord) -> Transaction | None:
     """Book the record and move the account's balance; None when the transaction id was booked before."""
     if session.exec(select(Transaction.id).where(Transaction.external_id == record.transaction_id)).first():
@@ -83,6 +96,9 @@ def _store(session: Session, record: FeedRecord) -> Transaction | None:
                 country=record.country, description=record.description, balance_after_minor=account.balance_minor)
             session.add(transaction)
             session.flush()
+            audit.record(session, feed_actor(record.source), "transaction.booked", "transaction", transaction.id,
+                         source=record.source, external_id=record.transaction_id, account_id=record.account_id,
+                         amount_minor=record.amount_minor, balance_after_minor=account.balance_minor)
     except IntegrityError:  # another writer booked the same id between our check and our insert
         return None
     return transaction

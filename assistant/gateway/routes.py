@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from assistant.gateway import (agent_auth, agent_socket, agents, console, feed, history, openapi, proactive,
-                               realtime, views)
+from assistant.gateway import (agent_auth, agent_socket, agents, console, history, openapi, proactive, realtime,
+                               views)
 from assistant.gateway.keys import SETTINGS
 
 
@@ -35,4 +35,3 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/healthz", views.healthz)
     app.router.add_get("/", views.index)
     app.router.add_get("/static/{name}", views.asset)
-    feed.setup_feed(app)

@@ -60,4 +60,5 @@ def card_record(records: CustomerRecords, transaction_id: str, merchant: str, ca
                 country: str = "GB", hour: int = 13) -> FeedRecord:
     """A debit-card purchase by the customer, booked today at `hour`."""
     return FeedRecord(transaction_id, records.customer.id, records.current.id, records.debit_card.id,
-                      NOW.replace(hour=hour), -amount_minor, "GBP", merchant, category, "card_present", country)
+                      NOW.replace(hour=hour), -amount_minor, "GBP", merchant, category, "card_present", country,
+                      source="core-banking")

@@ -7,6 +7,7 @@ from sqlmodel import Session, func, select
 from assistant.alerts.histories import ScorerPool
 from assistant.alerts.ingestion import ingest
 from assistant.alerts.models import Alert, OutboxMessage
+from assistant.bank.audit import entries_for
 from assistant.bank.models import Account, Transaction
 from tests.alerts.conftest import card_record
 
@@ -59,3 +60,14 @@ def test_record_for_another_customers_account_is_rejected_and_the_rest_booked(se
     assert [r.index for r in result.rejected] == [0]
     assert "is not an account of customer" in result.rejected[0].reason
     assert result.accepted == ["core-6"]
+
+
+def test_each_booking_is_audited_with_its_feed_source_and_a_duplicate_is_not(session, customer, pool):
+    record = card_record(customer, "core-audit", "Tesco", "groceries", 2_000)
+    ingest(session, [(0, record)], pool)
+    ingest(session, [(0, record)], pool)
+    transaction = session.exec(select(Transaction).where(Transaction.external_id == "core-audit")).one()
+    [entry] = entries_for(session, "transaction", transaction.id)
+    assert (entry.actor, entry.details["source"], entry.details["amount_minor"]) == (
+        "feed:core-banking", "core-banking", -2_000)
+    assert entry.details["balance_after_minor"] == transaction.balance_after_minor

@@ -1,5 +1,5 @@
-"""The whole assistant as real processes: action server, Rasa server, gateway, push-service simulator and alert
-outbox delivery, on free local ports."""
+"""The whole assistant as real processes: action server, Rasa server, gateway, core-banking feed, push-service
+simulator and alert outbox delivery, on free local ports."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ class Stack:
     gateway_url: str
     rasa_url: str
     action_url: str = ""
+    feed_url: str = ""
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def start(self, name: str, command: list[str]) -> None:
@@ -62,14 +63,15 @@ class Stack:
         return "\n".join(parts)
 
     def wait_until_ready(self, timeout: float = 240.0) -> None:
-        """Block until the gateway reports Rasa ready, or fail with the services' logs."""
+        """Block until the gateway reports Rasa ready and the feed answers, or fail with the services' logs."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for name, process in self.processes.items():
                 if process.poll() is not None:
                     raise RuntimeError(f"{name} exited with {process.returncode}\n{self.logs()}")
             try:
-                if get_json(f"{self.gateway_url}/healthz").get("rasa") == "ready":
+                if (get_json(f"{self.gateway_url}/healthz").get("rasa") == "ready"
+                        and get_json(f"{self.feed_url}/healthz").get("status") == "ok"):
                     return
             except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
                 pass
@@ -91,11 +93,11 @@ class Stack:
 
 def launch(workdir: Path, customers: int = 200) -> Stack:
     """Seed a fresh bank in workdir, train the churn and offer models on it, and start the action server, Rasa, the
-    gateway, the push-service simulator and the outbox delivery against it (200 customers: enough churners and product take-ups for the models to train)."""
+    gateway, the core-banking feed, the push-service simulator and the outbox delivery against it (200 customers: enough churners and product take-ups for the models to train)."""
     if not MODEL.exists():
         raise RuntimeError(f"no trained dialogue model at {MODEL}: run `make train` first")
     database_url = f"sqlite:///{workdir / 'bank.db'}"
-    action_port, rasa_port, gateway_port, push_port = free_port(), free_port(), free_port(), free_port()
+    action_port, rasa_port, gateway_port, push_port, feed_port = (free_port() for _ in range(5))
     env = {
         **os.environ,
         "ASSISTANT_PROFILE": "embedded",
@@ -115,7 +117,10 @@ def launch(workdir: Path, customers: int = 200) -> Stack:
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "GATEWAY_HOST": "127.0.0.1",
         "GATEWAY_PORT": str(gateway_port),
-        "FEED_API_KEY": secrets.token_hex(16),
+        "FEED_HOST": "127.0.0.1",
+        "FEED_PORT": str(feed_port),
+        "FEED_URL": f"http://127.0.0.1:{feed_port}",
+        "FEED_SOURCES": f"core-banking:{secrets.token_hex(32)}",
         # The alert loop as in `make run`: outbox -> push-service simulator -> the gateway's proactive endpoint.
         "PUSH_SIMULATOR_PORT": str(push_port),
         "PUSH_WEBHOOK_URL": f"http://127.0.0.1:{push_port}/push",
@@ -139,11 +144,12 @@ def launch(workdir: Path, customers: int = 200) -> Stack:
     if trained.returncode != 0:
         raise RuntimeError(f"training the churn and offer models failed:\n{trained.stdout}\n{trained.stderr}")
     stack = Stack(workdir, database_url, env, f"http://127.0.0.1:{gateway_port}", f"http://127.0.0.1:{rasa_port}",
-                  f"http://127.0.0.1:{action_port}")
+                  f"http://127.0.0.1:{action_port}", f"http://127.0.0.1:{feed_port}")
     try:
         stack.start("actions", [str(APP_PYTHON), "-m", "actions.server"])
         stack.start("rasa", [str(RASA_PYTHON), "-m", "dialogue.launcher"])
         stack.start("gateway", [str(APP_PYTHON), "-m", "assistant.gateway"])
+        stack.start("feed", [str(APP_PYTHON), "-m", "assistant.feed"])
         stack.start("push", [str(APP_PYTHON), "-m", "assistant.push_simulator"])
         stack.start("outbox", [str(APP_PYTHON), "-m", "assistant.alerts", "deliver", "--forever"])
         stack.wait_until_ready()

@@ -1,13 +1,10 @@
 """The alert loop as `make run` runs it: a suspicious card payment posted to the core-banking feed is scored by the
-gateway, written to the outbox, delivered by the outbox worker to the push-service simulator, forwarded to
+feed, written to the outbox, delivered by the outbox worker to the push-service simulator, forwarded to
 /api/v1/proactive and shown in the customer's chat; the customer's "yes, it was me" is recorded on the alert."""
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
@@ -18,6 +15,7 @@ from sqlmodel import Session, create_engine, select
 from assistant.alerts.models import Alert, AlertAnswer, AlertKind, OutboxMessage
 from assistant.bank.models import Account, Card, CardStatus
 from assistant.chat_client import ChatClient, texts
+from assistant.feed.client import post_transactions
 from tests.e2e.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -52,17 +50,10 @@ def _suspicious_purchase(stack: Stack, customer_id: int) -> dict:
             "category": "jewellery", "channel": "card_present", "country": "PT"}
 
 
-def _post_feed(stack: Stack, records: list[dict], key: str | None = None) -> tuple[int, dict]:
-    """POST /api/v1/transactions with the feed key, as the core-banking system does."""
-    request = urllib.request.Request(
-        stack.gateway_url + "/api/v1/transactions", data=json.dumps({"transactions": records}).encode(),
-        method="POST", headers={"Content-Type": "application/json",
-                                "Authorization": f"Bearer {key or stack.env['FEED_API_KEY']}"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as refused:
-        return refused.code, json.loads(refused.read())
+def _post_feed(stack: Stack, records: list[dict]) -> tuple[int, dict]:
+    """POST /api/v1/transactions to the feed, signed as its source, as the core-banking system does."""
+    source, secret = stack.env["FEED_SOURCES"].split(":", 1)
+    return post_transactions(stack.feed_url, records, source, secret)
 
 
 def _alert_for(stack: Stack, transaction_id: str) -> Alert | None:

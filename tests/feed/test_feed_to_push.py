@@ -11,12 +11,13 @@ from sqlmodel import Session, select
 
 from assistant.alerts.models import Alert
 from assistant.alerts.outbox import OutboxDelivery
-from assistant.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
-from assistant.gateway.feed import QUEUE
+from assistant.feed.keys import QUEUE
 from assistant.push_simulator.app import init_app as init_push_simulator
 from assistant.settings import Settings
+from assistant.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from tests.alerts.conftest import add_card_history
 from tests.builders import CustomerRecords
+from tests.feed.conftest import FeedFactory, post_signed
 
 SECRET = "loop-test-proactive-secret"
 SUSPICIOUS = {"transaction_id": "core-900", "customer_id": 1, "account_id": 1, "card_id": 1,
@@ -25,12 +26,12 @@ SUSPICIOUS = {"transaction_id": "core-900", "customer_id": 1, "account_id": 1, "
 
 
 async def test_suspicious_feed_transaction_reaches_the_proactive_endpoint_signed(
-        gateway, bank: list[CustomerRecords], sqlite_engine: Engine, aiohttp_server):
+        feed: FeedFactory, bank: list[CustomerRecords], sqlite_engine: Engine, aiohttp_server):
     with Session(sqlite_engine, expire_on_commit=False) as session:
         add_card_history(session, bank[0])
-    client = await gateway(FEED_API_KEY="loop-feed-key", ALERT_THRESHOLD="4.46")
-    response = await client.post("/api/v1/transactions", json={"transactions": [SUSPICIOUS]},
-                                 headers={"Authorization": "Bearer loop-feed-key"})
+    # The card history is dated around 2026-11-20, so the booking window reaches back far enough for it.
+    client = await feed(ALERT_THRESHOLD="4.46", FEED_MAX_AGE_DAYS="36500")
+    response = await post_signed(client, [SUSPICIOUS])
     assert response.status == 202
     await client.server.app[QUEUE].join()
     with Session(sqlite_engine) as session:

@@ -57,7 +57,7 @@ def production_environment(database_url: str, rasa_url: str, redis_prefix: str) 
         "JWT_SECRET": "matrix-jwt-secret-of-at-least-32-bytes",
         "CONVERSATION_SECRET": "matrix-conversation-secret-of-32-bytes",
         "PROACTIVE_SECRET": "matrix-proactive-secret-of-32-bytes!",
-        "FEED_API_KEY": "matrix-feed-key-of-at-least-32-bytes",
+        "FEED_SOURCES": "core-banking:matrix-feed-secret-of-at-least-32-bytes",
         "ALERT_THRESHOLD": "6.0",
         # The matrix and the fuzzer send many requests from one address; limits have their own tests.
         "CHAT_MESSAGES_PER_MINUTE": "100000", "CHAT_MESSAGE_BURST": "100000",

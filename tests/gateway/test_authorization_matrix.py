@@ -18,6 +18,7 @@ import aiohttp
 import pytest
 
 from assistant.gateway.auth import AGENT_ROLE, CUSTOMER_ROLE
+from assistant.feed.sources import SOURCE_HEADER
 from assistant.gateway.openapi import profile_document
 from assistant.signing import sign
 from tests.gateway.served import AGENT_PASSWORD, CUSTOMER_A, SUBJECTS, ServedGateway, served_gateway  # noqa: F401
@@ -42,7 +43,6 @@ EXPECTED: dict[str, dict[str, int]] = {
     "GET /api/v1/chat/ws":                      row(4401, 4401, 4401, 4401, 4401, READY, READY, 4403, 4403, 4401, 4401),
     "GET /api/v1/chat/history":                 row(401,  401,  401,  401,  401,  200,  200,  403,  403,  401,  401),
     "POST /api/v1/proactive":                   row(401,  401,  401,  401,  401,  401,  401,  401,  401,  200,  401),
-    "POST /api/v1/transactions":                row(401,  401,  401,  401,  401,  401,  401,  401,  401,  401,  202),
     "POST /api/v1/agent/auth":                  row(200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200),
     "GET /api/v1/agent/queue":                  row(401,  401,  401,  401,  401,  403,  403,  200,  403,  401,  401),
     "GET /api/v1/agent/ws":                     row(4401, 4401, 4401, 4401, 4401, 4403, 4403, READY, 4403, 4401, 4401),
@@ -77,12 +77,6 @@ class Call:
     websocket: bool = False
 
 
-def _feed_record() -> dict[str, Any]:
-    return {"transaction_id": f"matrix-{uuid.uuid4().hex}", "customer_id": CUSTOMER_A, "account_id": 1, "card_id": 1,
-            "booked_at": "2026-11-20T14:03:00Z", "amount": "-23.40", "currency": "GBP", "merchant": "Tesco",
-            "category": "groceries", "channel": "card_present", "country": "GB"}
-
-
 def _proactive() -> dict[str, Any]:
     return {"customer_id": CUSTOMER_A, "event": "upcoming_bill", "idempotency_key": f"matrix-{uuid.uuid4().hex}",
             "data": {"merchant": "British Gas", "amount": "84.00", "due_date": "2026-12-01", "alert_id": None,
@@ -96,7 +90,6 @@ CALLS: dict[str, Callable[[ServedGateway], Call]] = {
     "GET /api/v1/chat/ws": lambda _: Call("/api/v1/chat/ws", websocket=True),
     "GET /api/v1/chat/history": lambda _: Call("/api/v1/chat/history?limit=5"),
     "POST /api/v1/proactive": lambda _: Call("/api/v1/proactive", _proactive()),
-    "POST /api/v1/transactions": lambda _: Call("/api/v1/transactions", {"transactions": [_feed_record()]}),
     "POST /api/v1/agent/auth": lambda _: Call("/api/v1/agent/auth",
                                               {"email": "alex@lumen.example", "password": AGENT_PASSWORD}),
     "GET /api/v1/agent/queue": lambda _: Call("/api/v1/agent/queue", role=AGENT_ROLE),
@@ -167,8 +160,9 @@ def caller(stack: ServedGateway, name: str, role: str) -> Caller:
         return Caller(provider.agent_token(SUBJECTS[name]))
     if name == "push service":
         return Caller(signs=lambda raw: sign(raw, settings.proactive_secret))
-    if name == "feed source":
-        return Caller(settings.feed_api_key)
+    if name == "feed source":  # its own listener (tests/feed): here it is no one
+        source, secret = next(iter(settings.feed_sources.items()))
+        return Caller(signs=lambda raw: {SOURCE_HEADER: source, **sign(raw, secret)})
     raise AssertionError(f"no such caller: {name}")
 
 

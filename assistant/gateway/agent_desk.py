@@ -53,10 +53,11 @@ def desk(engine: Engine, agent_id: int) -> dict[str, Any]:
                 "mine": [ticket_json(session, t, now) for t in visible if t.status == TicketStatus.assigned]}
 
 
-def ticket_for_agent(engine: Engine, ticket_id: int, agent_id: int) -> dict[str, Any]:
-    """One ticket the agent may see, with its notes (its customer's conversation holds the transcript)."""
-    with Session(engine) as session:
-        ticket = tickets.visible_ticket(session, ticket_id, agent_id)
+def ticket_for_agent(engine: Engine, ticket_id: int, agent_id: int, purpose: str = "ticket") -> dict[str, Any]:
+    """One ticket the agent may see, with its notes, its transcript's reading audited and committed (its customer's
+    conversation holds the transcript)."""
+    with session_scope(engine) as session:
+        ticket = tickets.read_transcript(session, ticket_id, agent_id, purpose)
         return {"ticket": ticket_json(session, ticket, utcnow()),
                 "notes": [note_json(n) for n in tickets.notes(session, ticket_id)]}
 
@@ -65,6 +66,12 @@ def assigned_customer(engine: Engine, ticket_id: int, agent_id: int) -> int:
     """The customer of a ticket assigned to this agent (TicketNotAssigned otherwise)."""
     with Session(engine) as session:
         return tickets.assigned_ticket(session, ticket_id, agent_id).customer_id
+
+
+def replying_to(engine: Engine, ticket_id: int, agent_id: int) -> int:
+    """The customer the agent is about to reply to on their assigned ticket, the reply audited and committed."""
+    with session_scope(engine) as session:
+        return tickets.record_reply(session, ticket_id, agent_id).customer_id
 
 
 def claim(engine: Engine, ticket_id: int, agent_id: int) -> dict[str, Any]:

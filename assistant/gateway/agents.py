@@ -108,7 +108,7 @@ async def reply(request: web.Request) -> web.Response:
     """The agent replies: recorded in the tracker with the agent's id, and pushed to the customer live."""
     agent = await signed_in_agent(request)
     text = _text(await json_object(request), request.app[SETTINGS].max_message_chars)
-    customer_id = await _desk(request, agent_desk.assigned_customer, _ticket_id(request), agent.id)
+    customer_id = await _desk(request, agent_desk.replying_to, _ticket_id(request), agent.id)
     return web.json_response({"message": await _say(request, agent, customer_id, text)})
 
 
@@ -126,7 +126,7 @@ async def add_note(request: web.Request) -> web.Response:
 async def suggested_articles(request: web.Request) -> web.Response:
     """Approved articles for the customer's last message, to quote in a reply."""
     agent = await signed_in_agent(request)
-    found = await _desk(request, agent_desk.ticket_for_agent, _ticket_id(request), agent.id)
+    found = await _desk(request, agent_desk.ticket_for_agent, _ticket_id(request), agent.id, "suggestions")
     events = await _rasa(request.app[RASA].tracker_events(sender_of(request.app, found["ticket"]["customer"]["id"])))
     said = [entry["text"] for entry in transcript(events) if entry["from"] == "customer"]
     if not said:

@@ -1,4 +1,9 @@
-"""Handoff tickets: opening one per conversation, the queue, claiming (one agent wins), notes and resolving."""
+"""Handoff tickets: opening one per conversation, the queue, claiming (one agent wins), notes and resolving.
+
+Everything an agent does to a customer's chat is an audit entry (assistant/bank/audit.py) about that customer, in
+the same transaction as the change; reading the transcript and replying are recorded before they happen, so
+nothing an agent sees or says goes unrecorded.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
+from assistant.bank import audit
 from assistant.db import utcnow
 from assistant.handoff.models import OPEN_STATUSES, AgentNote, HandoffTicket, TicketStatus
 
@@ -90,6 +96,26 @@ def _visible_to(agent_id: int) -> Any:
                (HandoffTicket.status == TicketStatus.assigned) & (HandoffTicket.agent_id == agent_id))
 
 
+def _audit(session: Session, agent_id: int, action: str, ticket: HandoffTicket, **details: Any) -> None:
+    """Who (the agent) did what to which customer's chat; `at` says when."""
+    audit.record(session, audit.agent_actor(agent_id), action, "customer", ticket.customer_id, ticket_id=ticket.id,
+                 **details)
+
+
+def read_transcript(session: Session, ticket_id: int, agent_id: int, purpose: str = "ticket") -> HandoffTicket:
+    """A ticket the agent may see, recording that they are reading its customer's conversation (for `purpose`)."""
+    ticket = visible_ticket(session, ticket_id, agent_id)
+    _audit(session, agent_id, "transcript.read", ticket, purpose=purpose)
+    return ticket
+
+
+def record_reply(session: Session, ticket_id: int, agent_id: int) -> HandoffTicket:
+    """The agent's assigned ticket, recording that they are replying to its customer (the text is in the chat)."""
+    ticket = assigned_ticket(session, ticket_id, agent_id)
+    _audit(session, agent_id, "ticket.reply", ticket)
+    return ticket
+
+
 def claim(session: Session, ticket_id: int, agent_id: int, now: datetime | None = None) -> HandoffTicket:
     """Assign a queued ticket to the agent; of two agents claiming at once exactly one succeeds."""
     # One conditional UPDATE: the database decides the race, the loser updates no row.
@@ -104,7 +130,9 @@ def claim(session: Session, ticket_id: int, agent_id: int, now: datetime | None 
         if ticket is None or (ticket.status == TicketStatus.resolved and ticket.agent_id != agent_id):
             raise TicketNotFound(f"no ticket {ticket_id} for this agent")
         raise TicketAlreadyClaimed(f"ticket {ticket_id} is already {ticket.status.value}")
-    return _reloaded(session, ticket_id)
+    ticket = _reloaded(session, ticket_id)
+    _audit(session, agent_id, "ticket.claim", ticket)
+    return ticket
 
 
 def resolve(session: Session, ticket_id: int, agent_id: int, now: datetime | None = None) -> HandoffTicket:
@@ -118,7 +146,9 @@ def resolve(session: Session, ticket_id: int, agent_id: int, now: datetime | Non
     ).rowcount
     if resolved != 1:
         _raise_not_assigned(session, ticket_id, agent_id)
-    return _reloaded(session, ticket_id)
+    ticket = _reloaded(session, ticket_id)
+    _audit(session, agent_id, "ticket.resolve", ticket)
+    return ticket
 
 
 def assigned_ticket(session: Session, ticket_id: int, agent_id: int) -> HandoffTicket:
@@ -131,7 +161,7 @@ def assigned_ticket(session: Session, ticket_id: int, agent_id: int) -> HandoffT
 
 def add_note(session: Session, ticket_id: int, agent_id: int, text: str, now: datetime | None = None) -> AgentNote:
     """Keep a private note on a ticket the agent has claimed."""
-    assigned_ticket(session, ticket_id, agent_id)
+    ticket = assigned_ticket(session, ticket_id, agent_id)
     text = text.strip()
     if not text:
         raise ValueError("the note is empty")
@@ -140,6 +170,7 @@ def add_note(session: Session, ticket_id: int, agent_id: int, text: str, now: da
     note = AgentNote(ticket_id=ticket_id, agent_id=agent_id, text=text, created_at=now or utcnow())
     session.add(note)
     session.flush()
+    _audit(session, agent_id, "ticket.note", ticket, note_id=note.id)
     return note
 
 

@@ -1,21 +1,18 @@
 """The production gateway served on a loopback port: its factory's app, a seeded SQLite bank, a Rasa stand-in and
 the bank's identity provider (tests/identity_provider.py), whose subjects are linked to two customers and two agents.
 
-Everything runs on one event loop in a background thread, so synchronous tests (the authorization matrix,
-Schemathesis) can call it over real HTTP and websockets; `stack.run(coroutine)` runs a coroutine on that loop.
+Everything runs on one event loop in a background thread (tests/loopback.py), so synchronous tests (the authorization
+matrix, Schemathesis) can call it over real HTTP and websockets; `stack.run(coroutine)` runs a coroutine on that loop.
 """
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from aiohttp import web
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -30,6 +27,7 @@ from tests.builders import build_customer
 from tests.databases import REDIS_URL, fresh_redis_prefix
 from tests.gateway.conftest import RASA_CHANNEL_SECRET, RASA_TOKEN, RasaStandIn, rasa_app
 from tests.identity_provider import IdentityProvider, identity_provider_app
+from tests.loopback import LoopbackServers
 
 T = TypeVar("T")
 
@@ -74,12 +72,12 @@ class ServedGateway:
     engine: Engine
     rasa: RasaStandIn
     agents: dict[str, int]
-    loop: asyncio.AbstractEventLoop
+    servers: LoopbackServers
     identity_provider: IdentityProvider
 
     def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 60) -> T:
         """Run a coroutine on the gateway's event loop and return its result."""
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+        return self.servers.run(coroutine, timeout)
 
     def queued_ticket(self) -> int:
         """A ticket waiting in the queue (customer 3's chat), opened if none is waiting."""
@@ -151,45 +149,24 @@ def served_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedG
     engine = make_engine(database_url)
     create_schema(engine)
     agents = _seed(engine)
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, name="served-gateway", daemon=True)
-    thread.start()
+    servers = LoopbackServers()
     rasa = RasaStandIn(replies=[{"text": "Hello!"}, {"text": "Anything else?", "buttons": [
         {"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]}])
-    runners: list[web.AppRunner] = []
-
-    async def serve(app: web.Application) -> str:
-        runner = web.AppRunner(app)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        runners.append(runner)
-        host, port = runner.addresses[0][:2]
-        return f"http://{host}:{port}"
-
     provider = IdentityProvider()
 
     async def start(environment: dict[str, str]) -> tuple[str, Settings]:
-        rasa.url = await serve(rasa_app(rasa))
-        provider.url = await serve(identity_provider_app(provider))
+        rasa.url = await servers.serve(rasa_app(rasa))
+        provider.url = await servers.serve(identity_provider_app(provider))
         # This bank keeps agents' password sign-in beside the identity provider, so the matrix covers both.
         settings = production_settings({**environment, "RASA_URL": rasa.url,
                                         **provider.env(AGENT_PASSWORD_SIGN_IN="1")})
-        return await serve(init_app(settings)), settings
+        return await servers.serve(init_app(settings)), settings
 
     redis_prefix = fresh_redis_prefix()
     environment = production_environment(database_url, "", next(redis_prefix))
-    url, settings = asyncio.run_coroutine_threadsafe(start(environment), loop).result(60)
+    url, settings = servers.run(start(environment))
     _link_callers(provider, engine, agents)
-    yield ServedGateway(url, settings, engine, rasa, agents, loop, provider)
-
-    async def stop() -> None:
-        for runner in reversed(runners):
-            await runner.cleanup()
-
-    asyncio.run_coroutine_threadsafe(stop(), loop).result(60)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(10)
-    loop.close()
+    yield ServedGateway(url, settings, engine, rasa, agents, servers, provider)
+    servers.close()
     engine.dispose()
     redis_prefix.close()

@@ -15,7 +15,7 @@ from typing import Any
 import hypothesis
 import requests
 import schemathesis
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from assistant.gateway.openapi import profile_document
 from assistant.signing import sign
@@ -76,7 +76,9 @@ def test_the_gateway_answers_every_generated_request_as_documented(served_gatewa
     with requests.Session() as session:
         if "proactiveSignature" in _security(case):
             response = _signed_call(served_gateway, case, session)
-            case.validate_response(response, excluded_checks=_excluded_checks(case))
+            # Schemathesis cannot sign its own probes for refused credentials (the signature covers the body); the
+            # authorization matrix sends them.
+            case.validate_response(response, excluded_checks=[*_excluded_checks(case), ignored_auth])
         else:
             case.call_and_validate(base_url=served_gateway.url, session=session, headers=_headers(served_gateway, case),
                                    excluded_checks=_excluded_checks(case), timeout=30)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from assistant.cli import add_database_url, run_chosen_command
 from assistant.handoff.cli import add_agents_parser
 from assistant.identities.cli import add_customers_parser
+from assistant.privacy.cli import add_privacy_parser
 from assistant.settings import get_settings
 
 if TYPE_CHECKING:
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     seed.set_defaults(handler=_seed)
     add_agents_parser(commands, settings.database_url, settings.oidc_issuer)
     add_customers_parser(commands, settings.database_url, settings.oidc_issuer)
+    add_privacy_parser(commands, settings.database_url, settings.tracker_store_url)
     config = commands.add_parser("config", help="the configuration read from the environment")
     config_commands = config.add_subparsers(dest="config_command", required=True)
     config_commands.add_parser("check", help="say what would stop the services from starting (exit status 78)"

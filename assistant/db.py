@@ -69,8 +69,8 @@ def get_engine(url: str | None = None) -> Engine:
     return make_engine(url or get_settings().database_url)
 
 
-def create_schema(engine: Engine) -> None:
-    """Create every table that does not exist yet."""
+def register_tables() -> None:
+    """Import every module that declares tables, so SQLModel's metadata knows them all."""
     import assistant.alerts.models  # noqa: F401  (registers the tables)
     import assistant.bank.models  # noqa: F401
     import assistant.handoff.models  # noqa: F401
@@ -78,6 +78,10 @@ def create_schema(engine: Engine) -> None:
     import assistant.models.records  # noqa: F401
     import assistant.proactive.models  # noqa: F401
 
+
+def create_schema(engine: Engine) -> None:
+    """Create every table that does not exist yet."""
+    register_tables()
     SQLModel.metadata.create_all(engine)
     _add_new_columns(engine)
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from assistant.feed.sources import parse_sources
 from assistant.ratelimit.buckets import BackOff, Rate
@@ -28,6 +29,16 @@ def _env(name: str, default: str) -> str:
 
 def _env_int(name: str, default: int) -> int:
     return int(_env(name, str(default)))
+
+
+def _tracker_store_url() -> str:
+    """Rasa's tracker store as a SQLAlchemy URL, from the variables the Rasa launcher gives its endpoints file."""
+    if _env("ASSISTANT_PROFILE", "embedded") == "production":
+        user, password = _env("RASA_TRACKER_DB_USER", "postgres"), os.environ.get("RASA_TRACKER_DB_PASSWORD", "")
+        host, port = _env("RASA_TRACKER_DB_HOST", "127.0.0.1"), _env("RASA_TRACKER_DB_PORT", "5432")
+        credentials = f"{quote(user, safe='')}:{quote(password, safe='')}" if password else quote(user, safe="")
+        return f"postgresql+psycopg://{credentials}@{host}:{port}/{_env('RASA_TRACKER_DB', 'rasa_tracker')}"
+    return f"sqlite:///{_env('RASA_TRACKER_DB', str(ROOT / 'var' / 'rasa-tracker.db'))}"
 
 
 @dataclass(frozen=True)
@@ -167,6 +178,9 @@ class Settings:
     retention_batch_limit: int = field(default_factory=lambda: int(_env("RETENTION_BATCH_LIMIT", "50")))
 
     # Python logging level name of every service (Rasa and rasa-sdk read LOG_LEVEL too).
+    # Rasa's tracker store, read and changed directly by `python -m assistant privacy` (export and erase).
+    tracker_store_url: str = field(default_factory=lambda: _env("TRACKER_STORE_URL", _tracker_store_url()),
+                                   repr=False)
     log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "INFO").upper())
 
     # The bank's OpenID Connect provider, whose access tokens sign customers and agents in (empty issuer: none).

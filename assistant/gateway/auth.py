@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import jwt
-from jwt import PyJWKClient, PyJWKClientConnectionError, PyJWKClientError
+from jwt import PyJWKClient, PyJWKClientConnectionError, PyJWKClientError, PyJWKSetError
 
 from assistant.configuration import ASYMMETRIC_ALGORITHMS
 from assistant.settings import Settings
@@ -147,7 +147,7 @@ class TokenVerifier:
         assert self._keys is not None
         try:
             key = self._keys.get_signing_key_from_jwt(token)
-        except PyJWKClientConnectionError as exc:
+        except (PyJWKClientConnectionError, PyJWKSetError) as exc:  # unreachable, or publishing no usable key
             raise IdentityProviderUnavailable("the identity provider's keys cannot be fetched") from exc
         except (PyJWKClientError, jwt.InvalidTokenError) as exc:
             raise InvalidToken("the sign-in token is signed with a key the identity provider does not publish") \

@@ -136,6 +136,15 @@ async def test_when_the_provider_cannot_be_reached_sign_in_is_503(
     assert (status, body["error"]["code"]) == (503, "identity_provider_unavailable")
 
 
+async def test_when_the_provider_publishes_no_usable_key_sign_in_is_503(
+    bank_gateway: TestClient, identity_provider: IdentityProvider
+) -> None:
+    token = identity_provider.customer_token(CUSTOMER)
+    identity_provider.keys = []
+    status, body = await _chat(bank_gateway, token)
+    assert (status, body["error"]["code"]) == (503, "identity_provider_unavailable")
+
+
 async def test_tokens_the_gateway_issues_are_refused_in_production(bank_gateway: TestClient) -> None:
     token = issue_token(1, bank_gateway.server.app[SETTINGS])  # signed with the gateway's real key
     assert (await _chat(bank_gateway, token))[0] == 401

@@ -4,8 +4,9 @@ Protocol (browsers cannot set headers on a websocket, and a token in the URL wou
 the client's first frame must be `{"type": "auth", "token": "<customer JWT>"}`, sent within AUTH_TIMEOUT_SECONDS (socket_protocol.py).
 The server answers `{"type": "ready"}` and from then on pushes events (`{"type": "bot"|"agent"|"proactive"|
 "handoff"|"handback", "messages": [...]}`). A client may send `{"type": "ping"}` and gets `{"type": "pong"}`;
-customers still send their messages with POST /api/v1/chat. Refusals close the socket with a code and reason, and
-the socket is closed (4401) when the sign-in that opened it expires. Every frame the customer sends counts against
+customers still send their messages with POST /api/v1/chat, so no frame goes around its checks (a button payload
+only as the bot offered it: buttons.py). Refusals close the socket with a code and reason, and the socket is closed
+(4401) when the sign-in that opened it expires. Every frame the customer sends counts against
 their message rate; a customer opening more than SOCKETS_PER_CUSTOMER sockets has the oldest closed (4429).
 """
 

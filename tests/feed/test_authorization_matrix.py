@@ -87,7 +87,8 @@ def test_each_caller_gets_the_status_the_matrix_expects(served_feed: ServedFeed,
     method, _, path = operation.partition(" ")
     body = BODIES[operation]()
     raw = b"" if body is None else json.dumps(body).encode()
-    headers = {**credentials(served_feed, name, raw), **({"Content-Type": "application/json"} if body is not None else {})}
+    json_type = {"Content-Type": "application/json"} if body is not None else {}
+    headers = {**credentials(served_feed, name, raw), **json_type}
     response = requests.request(method, f"{served_feed.url}{path}", data=raw, headers=headers, timeout=30)
     assert response.status_code == EXPECTED[operation][name], response.text
 

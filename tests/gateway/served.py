@@ -33,8 +33,9 @@ T = TypeVar("T")
 
 AGENT_PASSWORD = "matrix-agent-password"
 # A and B are the customers who call; 3's chat waits in the queue and 4's is with an agent (no ticket is A's or B's,
-# so their own calls never depend on the order the cases run in).
-CUSTOMER_A, CUSTOMER_B, CUSTOMER_QUEUED, CUSTOMER_WITH_AGENT = 1, 2, 3, 4
+# so their own calls never depend on the order the cases run in); 5's is with agent Sam.
+CUSTOMER_A, CUSTOMER_B, CUSTOMER_QUEUED, CUSTOMER_WITH_AGENT, CUSTOMER_WITH_SAM = 1, 2, 3, 4, 5
+HELD_BY = {"alex": CUSTOMER_WITH_AGENT, "sam": CUSTOMER_WITH_SAM}
 # Who the callers are at the bank's identity provider: its subjects, linked to customers A and B and to agents
 # Alex and Kim (Kim is disabled).
 SUBJECTS = {"customer A": "idp-subject-customer-a", "customer B": "idp-subject-customer-b",
@@ -90,10 +91,11 @@ class ServedGateway:
             return ticket.id
 
     def assigned_ticket(self, agent: str = "alex") -> int:
-        """Customer 4's chat, claimed by the agent, opened if it has no open ticket."""
-        self._paused(CUSTOMER_WITH_AGENT)
+        """The chat the agent holds (Alex: customer 4's, Sam: customer 5's), opened and claimed if need be."""
+        customer = HELD_BY[agent]
+        self._paused(customer)
         with session_scope(self.engine) as session:
-            ticket, created = tickets.open_ticket(session, self._reference(CUSTOMER_WITH_AGENT), CUSTOMER_WITH_AGENT, "complaint",
+            ticket, created = tickets.open_ticket(session, self._reference(customer), customer, "complaint",
                                                   "Customer: “I want to complain about a fee”")
             if created or ticket.agent_id is None:
                 tickets.claim(session, ticket.id, self.agents[agent])
@@ -112,7 +114,7 @@ class ServedGateway:
 
 def _seed(engine: Engine) -> dict[str, int]:
     with Session(engine, expire_on_commit=False) as db:
-        for number in (CUSTOMER_A, CUSTOMER_B, CUSTOMER_QUEUED, CUSTOMER_WITH_AGENT):
+        for number in (CUSTOMER_A, CUSTOMER_B, CUSTOMER_QUEUED, CUSTOMER_WITH_AGENT, CUSTOMER_WITH_SAM):
             build_customer(db, number)
         db.commit()
     with session_scope(engine) as session:

@@ -94,7 +94,8 @@ CALLS: dict[str, Callable[[ServedGateway], Call]] = {
                                               {"email": "alex@lumen.example", "password": AGENT_PASSWORD}),
     "GET /api/v1/agent/queue": lambda _: Call("/api/v1/agent/queue", role=AGENT_ROLE),
     "GET /api/v1/agent/ws": lambda _: Call("/api/v1/agent/ws", role=AGENT_ROLE, websocket=True),
-    "GET /api/v1/agent/tickets/{ticket_id}": lambda stack: Call(f"{TICKETS}/{stack.assigned_ticket()}", role=AGENT_ROLE),
+    "GET /api/v1/agent/tickets/{ticket_id}":
+        lambda stack: Call(f"{TICKETS}/{stack.assigned_ticket()}", role=AGENT_ROLE),
     "POST /api/v1/agent/tickets/{ticket_id}/claim":
         lambda stack: Call(f"{TICKETS}/{stack.queued_ticket()}/claim", {}, role=AGENT_ROLE),
     "POST /api/v1/agent/tickets/{ticket_id}/messages":
@@ -212,3 +213,39 @@ def test_the_served_document_is_the_one_the_matrix_is_generated_from(served_gate
                 if method in item]
 
     assert served_gateway.run(served()) == documented_operations()
+
+
+# --- someone else's things -------------------------------------------------------------------------------------------
+
+TICKET_OPERATIONS = [operation for operation in documented_operations() if "{ticket_id}" in operation]
+# A chat another agent holds is no business of this agent's: it is not found. Claiming it says it is taken, as when
+# two agents claim at once (the other agent's claim won).
+ANOTHER_AGENTS_CHAT = {operation: 409 if operation.endswith("/claim") else 404 for operation in TICKET_OPERATIONS}
+
+
+@pytest.mark.parametrize("operation", TICKET_OPERATIONS, ids=lambda operation: f"{operation} · another agent's chat")
+def test_an_agent_gets_nothing_of_a_chat_another_agent_holds(served_gateway: ServedGateway, operation: str) -> None:
+    method, _, template = operation.partition(" ")
+    body = CALLS[operation](served_gateway).body
+    call = Call(template.replace("{ticket_id}", str(served_gateway.assigned_ticket("sam"))), body, role=AGENT_ROLE)
+    who = caller(served_gateway, "agent", AGENT_ROLE)
+    assert served_gateway.run(status_of(served_gateway, method, call, who)) == ANOTHER_AGENTS_CHAT[operation]
+
+
+def test_customer_b_reads_none_of_customer_a_s_conversation(served_gateway: ServedGateway) -> None:
+    said = f"customer A's words {uuid.uuid4().hex}"
+
+    async def exchange() -> tuple[list[str], list[str]]:
+        tokens = {name: caller(served_gateway, name, CUSTOMER_ROLE).headers(b"")
+                  for name in ("customer A", "customer B")}
+        async with aiohttp.ClientSession() as http:
+            await http.post(f"{served_gateway.url}/api/v1/chat", json={"message": said}, headers=tokens["customer A"])
+            texts = []
+            for name in ("customer A", "customer B"):
+                async with http.get(f"{served_gateway.url}/api/v1/chat/history?limit=200",
+                                    headers=tokens[name]) as response:
+                    texts.append([entry.get("text") for entry in (await response.json())["messages"]])
+        return texts[0], texts[1]
+
+    a_sees, b_sees = served_gateway.run(exchange())
+    assert (said in a_sees, said in b_sees) == (True, False)

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from assistant.configuration import EXIT_CONFIG
 from tests.builders import CustomerRecords
 from tests.gateway.conftest import RASA_TOKEN, RasaStandIn, free_port
-from tests.test_configuration import strong_secrets
+from tests.test_configuration import IDENTITY_PROVIDER, strong_secrets
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,7 +45,7 @@ async def test_running_the_gateway_module_announces_the_chat_address_and_serves_
 
 
 def test_the_gateway_refuses_to_start_in_production_without_redis_and_names_redis_url() -> None:
-    env = {**os.environ, **strong_secrets(), "ASSISTANT_PROFILE": "production", "REDIS_URL": "",
+    env = {**os.environ, **strong_secrets(), **IDENTITY_PROVIDER, "ASSISTANT_PROFILE": "production", "REDIS_URL": "",
            "DATABASE_URL": "sqlite:///:memory:"}
     started = subprocess.run([sys.executable, "-m", "assistant.gateway"], cwd=ROOT, env=env, capture_output=True,
                              text=True, timeout=120)

@@ -165,7 +165,8 @@ def served_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedG
         return await servers.serve(init_app(settings)), settings
 
     redis_prefix = fresh_redis_prefix()
-    environment = production_environment(database_url, "", next(redis_prefix))
+    # Its own empty build folder: whether `make test` has built the knowledge index must not change what it answers.
+    environment = {**production_environment(database_url, "", next(redis_prefix)), "BUILD_DIR": str(directory / "build")}
     url, settings = servers.run(start(environment))
     _link_callers(provider, engine, agents)
     yield ServedGateway(url, settings, engine, rasa, agents, servers, provider)

@@ -40,7 +40,7 @@ _KEY_VALUE = re.compile(
     r"""(?P<value>\\".*?\\"|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\[[^\]]*\]|\{[^}]*\}|[^,;\s)}\]]+)"""
 )
 # Rasa events written out as text: BotUttered(text: ..., data: ...), BotUttered('...', {...}), UserUttered(...).
-_UTTERED = re.compile(r"(?P<key>\b(?:Bot|User|Agent)Uttered\()(?P<value>.*?)(?=, data: |', \{|, intent: |\)$|\)[,\]])",
+_UTTERED = re.compile(r"(?P<key>\b(?:Bot|User|Agent)Uttered\()(?P<value>.*?)(?=, data: |, \{|, intent: |\)$|\)[,\]])",
                       re.S)
 # UserUttered(text: ..., intent: ..., entities: Mum (Type: recipient, ...), 37 (Type: amount, ...)).
 _ENTITY_VALUE = re.compile(r"(?:(?<=entities: )|(?<=\), ))[^()]*?(?= \(Type: )")

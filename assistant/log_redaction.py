@@ -65,7 +65,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # (not 0.xx, which in these logs is a confidence or a probability).
     (re.compile(rf"{_CURRENCY}\s?{_NUMBER}"), REDACTED),
     (re.compile(rf"{_NUMBER}\s?(?:{_CURRENCY}|\bpounds?\b|\bpence\b|\bp\b)"), REDACTED),
-    (re.compile(r"(?<![\d.,])-?(?:[1-9]\d*|\d{1,3}(?:,\d{3})+)\.\d{2}(?![\d.])"), REDACTED),
+    (re.compile(r"(?<![\w.,/])-?(?:[1-9]\d*|\d{1,3}(?:,\d{3})+)\.\d{2}(?![\d.])"), REDACTED),
     (re.compile(r"(?<![\d.,:])-?\d{1,3}(?:,\d{3})+(?![\d,])"), REDACTED),
 )
 

@@ -54,6 +54,11 @@ class Stack:
             command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
 
+    def log_lines(self) -> dict[str, list[str]]:
+        """Every line each service has logged so far, by service."""
+        return {name: (self.workdir / f"{name}.log").read_text(errors="replace").splitlines()
+                for name in self.processes}
+
     def logs(self, lines: int = 40) -> str:
         """The last lines of every service's log, for failure messages."""
         parts = []
@@ -132,6 +137,8 @@ def launch(workdir: Path, customers: int = 200) -> Stack:
         # Every end-to-end test signs in from 127.0.0.1 to this one gateway, far faster than one person would.
         "SIGN_INS_PER_MINUTE": "600",
         "SIGN_IN_BURST": "100",
+        # As verbose as the services get, so tests/e2e/test_logs.py sees everything they could ever log.
+        "LOG_LEVEL": "DEBUG",
     }
     seeded = subprocess.run(
         [str(APP_PYTHON), "-m", "assistant", "seed", "--customers", str(customers), "--database-url", database_url],

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
+
+from assistant.handoff.demo import DEMO_AGENT_PASSWORD
+from tests.e2e.stack import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -27,3 +30,22 @@ def test_clicking_a_quick_reply_sends_its_title_as_the_customers_message(page: P
     title = reply.inner_text()
     reply.click()
     expect(page.locator("li.from-customer").last).to_have_text(title)
+
+
+def test_the_chat_page_and_the_console_run_under_their_content_security_policy(browser: Browser, stack: Stack) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    try:
+        page.goto(stack.gateway_url + "/")
+        expect(page.locator("#personas button.persona").first).to_be_visible(timeout=10_000)  # its scripts ran
+        page.goto(stack.gateway_url + "/console")
+        page.fill("#email", "alex@lumen.example")
+        page.fill("#password", DEMO_AGENT_PASSWORD)
+        page.click("#sign-in-button")
+        expect(page.locator("#live")).to_be_visible(timeout=10_000)
+    finally:
+        context.close()
+    assert violations == []

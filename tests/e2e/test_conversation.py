@@ -55,8 +55,10 @@ def test_confirmed_transfer_debits_the_source_and_credits_the_destination(stack:
 
     customer.say("I want to transfer some money")
     customer.say("£25")
-    customer.say(payee.name)
-    confirmation = customer.say('/inform{"account_type": "current"}')
+    asked = customer.say(payee.name)
+    current = '/inform{"account_type": "current"}'
+    assert current in button_payloads(asked), texts(asked)  # a customer can only press a button offered
+    confirmation = customer.say(current)
     assert "/affirm" in button_payloads(confirmation), texts(confirmation)
     done = customer.say("/affirm")
 

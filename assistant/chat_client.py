@@ -11,15 +11,16 @@ RATE_LIMIT_RETRIES = 5
 
 
 class ChatClient:
-    """A customer of the gateway: signs in through the demo sign-in and chats over HTTP."""
+    """A customer of the gateway: chats over HTTP with a token from the bank's sign-in, or else the demo sign-in."""
 
-    def __init__(self, gateway_url: str, customer_id: int, timeout: float = 60.0) -> None:
+    def __init__(self, gateway_url: str, customer_id: int, timeout: float = 60.0, token: str | None = None) -> None:
         self.gateway_url = gateway_url.rstrip("/")
         self.customer_id = customer_id
         self.timeout = timeout
         # Seconds spent waiting out the gateway's limits (429 Retry-After), so timings can leave them out.
         self.waited_seconds = 0.0
-        self.token = self._post("/api/v1/auth/demo", {"customer_id": customer_id})["token"]
+        # Demo sign-in serves only the demo personas (and does not exist in production): anyone else brings a token.
+        self.token = token or self._post("/api/v1/auth/demo", {"customer_id": customer_id})["token"]
 
     def _post(self, path: str, body: dict, token: str | None = None) -> dict:
         """POST a JSON body; past one of the gateway's limits, wait as long as its Retry-After says and send again."""

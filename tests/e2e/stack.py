@@ -15,6 +15,10 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.chat_client import ChatClient
+from assistant.gateway.auth import issue_token
+from assistant.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "assistant.tar.gz"
 APP_PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -67,7 +71,15 @@ class Stack:
             parts.append(f"--- {name} ---\n" + "\n".join(text))
         return "\n".join(parts)
 
-    def wait_until_ready(self, timeout: float = 240.0) -> None:
+    def chat_as(self, customer_id: int) -> ChatClient:
+        """A chat client for any customer: the test holds the gateway's signing key, as the bank's sign-in would (demo
+        sign-in serves only the demo personas)."""
+        token = issue_token(customer_id, Settings(jwt_secret=self.env["JWT_SECRET"]))
+        return ChatClient(self.gateway_url, customer_id, token=token)
+
+    # Rasa loads its model in about 40 s on an idle machine, but several minutes while the other test worker and
+    # the other services load both cores.
+    def wait_until_ready(self, timeout: float = 480.0) -> None:
         """Block until the gateway reports Rasa ready and the feed answers, or fail with the services' logs."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

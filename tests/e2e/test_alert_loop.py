@@ -14,7 +14,7 @@ from sqlmodel import Session, create_engine, select
 
 from assistant.alerts.models import Alert, AlertAnswer, AlertKind, OutboxMessage
 from assistant.bank.models import Account, Card, CardStatus
-from assistant.chat_client import ChatClient, texts
+from assistant.chat_client import texts
 from assistant.feed.client import post_transactions
 from tests.e2e.stack import Stack
 
@@ -112,7 +112,7 @@ def test_a_suspicious_payment_on_the_feed_asks_was_this_you_in_the_open_chat_and
 
 
 def test_over_http_the_fed_payment_reaches_the_history_once_delivered_and_yes_is_recorded(stack: Stack) -> None:
-    customer = ChatClient(stack.gateway_url, HTTP_CUSTOMER)
+    customer = stack.chat_as(HTTP_CUSTOMER)
     purchase = _suspicious_purchase(stack, HTTP_CUSTOMER)
 
     status, _ = _post_feed(stack, [purchase])

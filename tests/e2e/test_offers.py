@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import Session, create_engine, select
 
 from assistant.bank.models import Customer
-from assistant.chat_client import ChatClient, button_payloads, custom_payloads, texts
+from assistant.chat_client import button_payloads, custom_payloads, texts
 from assistant.models.artefacts import load
 from assistant.models.offers import QUALIFIES, Offer, ranked_offers
 from assistant.models.rules import CATALOGUE
@@ -38,7 +38,7 @@ def test_which_credit_card_suits_me_gets_an_eligible_card_with_the_models_reason
     stack: Stack,
 ) -> None:
     customer_id, held, expected = customer_with_a_model_reason_for_a_card(stack)
-    customer = ChatClient(stack.gateway_url, customer_id)
+    customer = stack.chat_as(customer_id)
 
     offered = customer.say("which credit card suits me?")
     [offer] = custom_payloads(offered, "offer")

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, create_engine, select
 
 from assistant.bank.models import Card, CardStatus, Dispute, Transaction
-from assistant.chat_client import ChatClient, texts
+from assistant.chat_client import texts
 from assistant.signing import sign
 from tests.e2e.stack import Stack
 from tests.e2e.web_chat import phone_chat
@@ -57,7 +57,7 @@ def _unusual_purchase(transaction: Transaction, customer_id: int) -> dict:
 
 def test_a_signed_request_returns_the_notification_and_the_message_is_in_the_history(stack: Stack) -> None:
     purchase = _card_purchase(stack, HTTP_CUSTOMER)
-    customer = ChatClient(stack.gateway_url, HTTP_CUSTOMER)
+    customer = stack.chat_as(HTTP_CUSTOMER)
 
     sent = _send_proactive(stack, _unusual_purchase(purchase, HTTP_CUSTOMER))
 
@@ -69,7 +69,7 @@ def test_a_signed_request_returns_the_notification_and_the_message_is_in_the_his
 
 def test_yes_it_was_me_is_thanked_and_leaves_the_card_active(stack: Stack) -> None:
     purchase = _card_purchase(stack, HTTP_CUSTOMER)
-    customer = ChatClient(stack.gateway_url, HTTP_CUSTOMER)
+    customer = stack.chat_as(HTTP_CUSTOMER)
     _send_proactive(stack, _unusual_purchase(purchase, HTTP_CUSTOMER))
 
     replies = customer.say("/confirm_purchase")

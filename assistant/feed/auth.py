@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 from aiohttp import web
-from sqlalchemy import delete
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 
-from assistant.db import session_scope, utcnow
+from assistant.db import session_scope
 from assistant.feed.keys import ENGINE, SOURCES
 from assistant.feed.sources import SOURCE_HEADER
 from assistant.gateway.database import read
 from assistant.gateway.errors import ApiError
-from assistant.proactive.models import AcceptedSignature
-from assistant.signing import (MAX_AGE_SECONDS, MAX_FUTURE_SECONDS, SIGNATURE_HEADER, TIMESTAMP_HEADER,
-                               SignatureRejected, verify)
-
-
-class ReplayedRequest(Exception):
-    """This exact signed request was accepted before."""
+from assistant.proactive.accepted_signatures import ReplayedRequest, remember_signature as remember_in
+from assistant.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureRejected, verify
 
 
 def remember_signature(engine: Engine, signature: str, timestamp: int) -> None:
@@ -30,15 +21,7 @@ def remember_signature(engine: Engine, signature: str, timestamp: int) -> None:
     across a restart of the feed and between several feed instances.
     """
     with session_scope(engine) as session:
-        # Signatures older than the accepted window cannot come back (verify refuses them), so they can go.
-        horizon = utcnow() - timedelta(seconds=MAX_AGE_SECONDS + MAX_FUTURE_SECONDS)
-        session.exec(delete(AcceptedSignature).where(AcceptedSignature.signed_at < horizon))
-        try:
-            with session.begin_nested():
-                session.add(AcceptedSignature(signature=signature,
-                                              signed_at=datetime.fromtimestamp(timestamp, tz=timezone.utc)))
-        except IntegrityError as exc:
-            raise ReplayedRequest("this request was already accepted") from exc
+        remember_in(session, signature, timestamp)
 
 
 async def signed_source(request: web.Request, raw: bytes) -> str:

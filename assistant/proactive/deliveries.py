@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from assistant.bank.models import Customer
 from assistant.db import session_scope, utcnow
+from assistant.proactive.accepted_signatures import ReplayedRequest, remember_signature  # noqa: F401 (callers catch it)
 from assistant.proactive.models import AcceptedSignature, ProactiveDelivery
 from assistant.proactive.notifications import Notification, build_notification
 from assistant.proactive.requests import ProactiveRequest
-from assistant.signing import MAX_AGE_SECONDS, MAX_FUTURE_SECONDS
 
 
 class UnknownCustomer(LookupError):
     """The request names a customer the bank does not have."""
-
-
-class ReplayedRequest(Exception):
-    """This exact signed request was accepted before."""
 
 
 class KeyReused(Exception):
@@ -48,25 +42,13 @@ def _existing(session: Session, request: ProactiveRequest) -> Acceptance | None:
     return Acceptance(Notification(**delivery.notification), duplicate=True, delivered_live=delivery.delivered_live)
 
 
-def _remember_signature(session: Session, signature: str, timestamp: int) -> None:
-    # Signatures older than the accepted window cannot come back (verify refuses them), so they can go.
-    horizon = utcnow() - timedelta(seconds=MAX_AGE_SECONDS + MAX_FUTURE_SECONDS)
-    session.exec(delete(AcceptedSignature).where(AcceptedSignature.signed_at < horizon))
-    try:
-        with session.begin_nested():
-            session.add(AcceptedSignature(signature=signature,
-                                          signed_at=datetime.fromtimestamp(timestamp, tz=timezone.utc)))
-    except IntegrityError as exc:
-        raise ReplayedRequest("this request was already accepted") from exc
-
-
 def accept(engine: Engine, request: ProactiveRequest, signature: str, timestamp: int,
            deep_link_base: str) -> Acceptance:
     """Record the request under its key (to send) or find the first one with that key (a duplicate)."""
     with session_scope(engine) as session:
         if session.get(Customer, request.customer_id) is None:
             raise UnknownCustomer(f"there is no customer {request.customer_id}")
-        _remember_signature(session, signature, timestamp)
+        remember_signature(session, signature, timestamp)
         existing = _existing(session, request)
         if existing is not None:
             return existing

@@ -164,6 +164,15 @@ class Settings:
     amqp_queue: str = field(default_factory=lambda: _env("AMQP_QUEUE", "lumen.transactions"))
     push_webhook_url: str = field(default_factory=lambda: _env("PUSH_WEBHOOK_URL", "http://127.0.0.1:8090/push"))
     push_simulator_port: int = field(default_factory=lambda: int(_env("PUSH_SIMULATOR_PORT", "8090")))
+    # The outbox: a worker's claim on a batch lasts the lease (then another worker may take it over); a failed
+    # delivery waits a random time up to BACKOFF * 2^attempts (at most BACKOFF_MAX) and is dead-lettered after
+    # MAX_ATTEMPTS tries.
+    outbox_lease_seconds: float = field(default_factory=lambda: float(_env("OUTBOX_LEASE_SECONDS", "60")))
+    outbox_batch_size: int = field(default_factory=lambda: _env_int("OUTBOX_BATCH_SIZE", 20))
+    outbox_max_attempts: int = field(default_factory=lambda: _env_int("OUTBOX_MAX_ATTEMPTS", 12))
+    outbox_backoff_seconds: float = field(default_factory=lambda: float(_env("OUTBOX_BACKOFF_SECONDS", "2")))
+    outbox_backoff_max_seconds: float = field(default_factory=lambda: float(_env("OUTBOX_BACKOFF_MAX_SECONDS", "600")))
+    outbox_interval_seconds: float = field(default_factory=lambda: float(_env("OUTBOX_INTERVAL_SECONDS", "1")))
     proactive_url: str = field(
         default_factory=lambda: _env("PROACTIVE_URL", "http://127.0.0.1:8080/api/v1/proactive")
     )

@@ -1,4 +1,4 @@
-"""Alerts command line: ingest, score, bills, deliver, consume, eval and bench (`--help` says more)."""
+"""Alerts command line: ingest, score, bills, deliver, dead-letters, consume, eval and bench (`--help` says more)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from assistant.alerts.dead_letter_cli import add_dead_letters_parser
 from assistant.bench_results import publish
 from assistant.cli import add_database_url, run_chosen_command
 from assistant.configuration import require_valid_configuration
@@ -98,17 +99,17 @@ def _bills(args: argparse.Namespace) -> int:
 def _deliver(args: argparse.Namespace) -> int:
     import aiohttp
 
-    from assistant.alerts.outbox import OutboxDelivery
+    from assistant.alerts.outbox import delivery_from_settings
 
-    _start_worker("The alert outbox delivery")
+    settings = _start_worker("The alert outbox delivery")
 
     async def run() -> None:
         async with aiohttp.ClientSession() as http:
-            delivery = OutboxDelivery(_engine(args), http, args.url)
+            delivery = delivery_from_settings(_engine(args), http, args.url, settings)
             if args.forever:
                 await delivery.run_forever(args.interval)
             report = await delivery.deliver_due()
-            print(f"delivered {report.delivered}, failed {report.failed}")
+            print(f"delivered {report.delivered}, failed {report.failed}, dead-lettered {report.dead_lettered}")
 
     asyncio.run(run())
     return 0
@@ -160,8 +161,10 @@ def build_parser() -> argparse.ArgumentParser:
     deliver = commands.add_parser("deliver", help="deliver the outbox to PUSH_WEBHOOK_URL")
     deliver.add_argument("--url", default=settings.push_webhook_url)
     deliver.add_argument("--forever", action="store_true", help="keep delivering until stopped")
-    deliver.add_argument("--interval", type=float, default=1.0, help="seconds between passes with --forever")
+    deliver.add_argument("--interval", type=float, default=settings.outbox_interval_seconds,
+                         help="seconds between passes with --forever (default: OUTBOX_INTERVAL_SECONDS)")
     deliver.set_defaults(handler=_deliver)
+    add_dead_letters_parser(commands, None)
     consume = commands.add_parser("consume", help="ingest from the transaction queue (RabbitMQ when AMQP_URL is set)")
     consume.set_defaults(handler=_consume)
     evaluate = commands.add_parser("eval", help="quality against the baselines; saves the calibrated threshold")

@@ -9,17 +9,13 @@ from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from assistant.db import UTCDateTime, utcnow
+from assistant.event_kinds import EventKind
+
+AlertKind = EventKind  # the alerts' name for the shared list of event kinds (assistant/event_kinds.py)
 
 
 def _utc_column(**kwargs: Any) -> Any:
     return Field(sa_column=Column(UTCDateTime(), **kwargs))
-
-
-class AlertKind:
-    """What an alert is about (the `event` the push service receives)."""
-
-    unusual_purchase = "unusual_purchase"
-    upcoming_bill = "upcoming_bill"
 
 
 class Alert(SQLModel, table=True):
@@ -39,7 +35,12 @@ class Alert(SQLModel, table=True):
 
 
 class OutboxMessage(SQLModel, table=True):
-    """A push to deliver, written in the same database transaction as its alert; delivered at least once."""
+    """A push to deliver, written in the same database transaction as its alert; delivered at least once.
+
+    A worker claims a message by writing its name in `claimed_by` and a lease end in `lease_until`; a lease that
+    ran out (the worker died) lets another worker take the message. A message that failed for good, or too often,
+    is dead-lettered (`dead_at`, `dead_reason`) and waits for `alerts dead-letters --retry`. The columns added
+    after the first release are nullable so existing databases gain them (assistant.db._add_new_columns)."""
 
     __table_args__ = (Index("ix_outboxmessage_pending", "delivered_at", "next_attempt_at"),)
 
@@ -51,6 +52,10 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str = ""
     next_attempt_at: datetime = _utc_column(nullable=False, default=utcnow)
     delivered_at: Optional[datetime] = _utc_column(nullable=True)
+    claimed_by: Optional[str] = None
+    lease_until: Optional[datetime] = _utc_column(nullable=True)
+    dead_at: Optional[datetime] = _utc_column(nullable=True)
+    dead_reason: Optional[str] = None
 
 
 class AlertAnswer(SQLModel, table=True):

@@ -1,27 +1,39 @@
-"""Delivering the outbox to the push service: at least once, with an idempotency key, retries and backoff."""
+"""Delivering the outbox to the push service: at least once, each message under one worker's lease, with an
+idempotency key, exponential back-off with jitter between attempts, and a dead letter for what cannot be sent."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import aiohttp
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
-from tenacity import AsyncRetrying, RetryError, retry_if_exception_type, stop_after_attempt, wait_exponential
+from tenacity import wait_random_exponential
 
 from assistant.alerts.models import OutboxMessage
+from assistant.alerts.outbox_claims import begin_attempt, claim_due, dead_letter, mark_delivered, reschedule
 from assistant.db import utcnow
+from assistant.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-_LONGEST_WAIT = timedelta(minutes=10)
+# A 4xx says the message itself is wrong and sending it again cannot help, except these: timed out, conflict
+# (the other side is busy with the same key) and too many requests.
+RETRYABLE_4XX = frozenset({408, 409, 429})
 
 
 class DeliveryFailed(Exception):
-    """The push service did not take the message (unreachable, timed out or answered other than 2xx)."""
+    """The push service did not take the message; `permanent` when sending it again cannot help."""
+
+    def __init__(self, message: str, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 @dataclass(frozen=True)
@@ -30,81 +42,106 @@ class DeliveryReport:
 
     delivered: int
     failed: int
+    dead_lettered: int = 0
 
 
-def due_messages(engine: Engine, now: datetime, limit: int) -> list[OutboxMessage]:
-    """Undelivered messages whose next attempt is due, oldest first."""
-    with Session(engine, expire_on_commit=False) as session:
-        return list(session.exec(select(OutboxMessage).where(
-            col(OutboxMessage.delivered_at).is_(None), OutboxMessage.next_attempt_at <= now)
-            .order_by(col(OutboxMessage.id)).limit(limit)).all())
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    """How long a claim lasts, how many to claim at once, and how often and how patiently to retry."""
+
+    lease: timedelta = timedelta(seconds=60)
+    batch_size: int = 20
+    max_attempts: int = 12
+    backoff_seconds: float = 2.0
+    backoff_max_seconds: float = 600.0
+    timeout_seconds: float = 5.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "DeliveryPolicy":
+        """The policy the OUTBOX_* settings describe; a send must end well within its lease."""
+        lease = timedelta(seconds=settings.outbox_lease_seconds)
+        return cls(lease=lease, batch_size=settings.outbox_batch_size, max_attempts=settings.outbox_max_attempts,
+                   backoff_seconds=settings.outbox_backoff_seconds,
+                   backoff_max_seconds=settings.outbox_backoff_max_seconds,
+                   timeout_seconds=min(5.0, settings.outbox_lease_seconds / 2))
+
+    def wait_after(self, attempts: int) -> timedelta:
+        """A random wait up to backoff * 2^(attempts-1), capped (tenacity's "full jitter"), so that workers and
+        messages that failed together do not all come back together."""
+        wait = wait_random_exponential(multiplier=self.backoff_seconds, max=self.backoff_max_seconds)
+        # The wait is kept in the row (next_attempt_at), not in a retry loop, so it survives a crash; tenacity
+        # computes it from the attempt number alone.
+        return timedelta(seconds=wait(SimpleNamespace(attempt_number=attempts)))
 
 
-def _record(engine: Engine, message_id: int, attempts: int, error: str | None, now: datetime) -> None:
-    with Session(engine) as session:
-        message = session.get(OutboxMessage, message_id)
-        message.attempts += attempts
-        if error is None:
-            message.delivered_at = now
-            message.last_error = ""
-        else:
-            message.last_error = error[:500]
-            # Wait longer after each failed pass, up to ten minutes, so a long outage is not hammered.
-            message.next_attempt_at = now + min(timedelta(seconds=2 ** min(message.attempts, 10)), _LONGEST_WAIT)
-        session.add(message)
-        session.commit()
+def worker_name() -> str:
+    """A name no other running worker has: host, process and a random suffix."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class OutboxDelivery:
-    """Posts due outbox messages to the push service's webhook."""
+    """Claims due outbox messages and posts them to the push service's webhook."""
 
-    def __init__(self, engine: Engine, http: aiohttp.ClientSession, url: str, attempts: int = 3,
-                 first_wait: float = 0.5, timeout: float = 5.0) -> None:
+    def __init__(self, engine: Engine, http: aiohttp.ClientSession, url: str, policy: DeliveryPolicy | None = None,
+                 worker: str | None = None) -> None:
         self.engine = engine
         self.http = http
         self.url = url
-        self.attempts = attempts
-        self.first_wait = first_wait
-        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self.policy = policy or DeliveryPolicy()
+        self.worker = worker or worker_name()
+        self.timeout = aiohttp.ClientTimeout(total=self.policy.timeout_seconds)
 
     async def _post(self, message: OutboxMessage) -> None:
         try:
             async with self.http.post(self.url, json=message.payload, timeout=self.timeout,
                                       headers={IDEMPOTENCY_HEADER: message.idempotency_key}) as response:
                 if response.status >= 300:
-                    raise DeliveryFailed(f"push service answered {response.status}")
+                    permanent = 400 <= response.status < 500 and response.status not in RETRYABLE_4XX
+                    raise DeliveryFailed(f"push service answered {response.status}", permanent)
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise DeliveryFailed(f"push service unreachable: {exc.__class__.__name__}: {exc}") from exc
 
-    async def _deliver(self, message: OutboxMessage, now: datetime) -> bool:
-        tries = 0
-        error: str | None = None
+    async def _deliver(self, message: OutboxMessage) -> str:
+        """Send one claimed message once; "delivered", "failed", "dead" or "lost" (no longer ours)."""
+        attempt = await asyncio.to_thread(begin_attempt, self.engine, message.id, self.worker, utcnow(),
+                                          self.policy.lease)
+        if attempt is None:
+            return "lost"
         try:
-            async for attempt in AsyncRetrying(
-                    stop=stop_after_attempt(self.attempts), retry=retry_if_exception_type(DeliveryFailed),
-                    wait=wait_exponential(multiplier=self.first_wait, max=self.first_wait * 8)):
-                with attempt:
-                    tries += 1
-                    await self._post(message)
-        except RetryError as exc:
-            error = str(exc.last_attempt.exception())
-            log.warning("outbox message %s not delivered after %s tries: %s", message.id, tries, error)
-        await asyncio.to_thread(_record, self.engine, message.id, tries, error, now)
-        return error is None
+            await self._post(message)
+        except DeliveryFailed as failure:
+            now = utcnow()
+            if failure.permanent or attempt >= self.policy.max_attempts:
+                why = "refused" if failure.permanent else f"gave up after {attempt} attempts"
+                reason = f"{why}: {failure}"
+                log.warning("outbox message %s dead-lettered: %s", message.id, reason)
+                await asyncio.to_thread(dead_letter, self.engine, message.id, self.worker, reason, now)
+                return "dead"
+            await asyncio.to_thread(reschedule, self.engine, message.id, self.worker, str(failure),
+                                    now + self.policy.wait_after(attempt))
+            return "failed"
+        await asyncio.to_thread(mark_delivered, self.engine, message.id, utcnow())
+        return "delivered"
 
-    async def deliver_due(self, now: datetime | None = None, limit: int = 100) -> DeliveryReport:
-        """Try every due message once (with quick retries); failures are rescheduled with backoff."""
-        now = now or utcnow()
-        messages = await asyncio.to_thread(due_messages, self.engine, now, limit)
-        delivered = 0
-        for message in messages:
-            delivered += await self._deliver(message, now)
-        return DeliveryReport(delivered, len(messages) - delivered)
+    async def deliver_due(self, now: datetime | None = None) -> DeliveryReport:
+        """Claim a batch of due messages and try each once; failures wait out their back-off."""
+        messages = await asyncio.to_thread(claim_due, self.engine, self.worker, now or utcnow(), self.policy.lease,
+                                           self.policy.batch_size)
+        outcomes = [await self._deliver(message) for message in messages]
+        return DeliveryReport(outcomes.count("delivered"), outcomes.count("failed"), outcomes.count("dead"))
 
     async def run_forever(self, interval: float = 1.0) -> None:
-        """Deliver due messages every `interval` seconds until cancelled."""
+        """Deliver due messages every `interval` seconds (at once again after a full batch) until cancelled."""
         while True:
             report = await self.deliver_due()
-            if report.delivered or report.failed:
-                log.info("outbox: %s delivered, %s failed", report.delivered, report.failed)
-            await asyncio.sleep(interval)
+            if report.delivered or report.failed or report.dead_lettered:
+                log.info("outbox: %s delivered, %s failed, %s dead-lettered", report.delivered, report.failed,
+                         report.dead_lettered)
+            if report.delivered + report.failed + report.dead_lettered < self.policy.batch_size:
+                await asyncio.sleep(interval)
+
+
+def delivery_from_settings(engine: Engine, http: aiohttp.ClientSession, url: str,
+                           settings: Settings | None = None) -> OutboxDelivery:
+    """A delivery worker with the OUTBOX_* settings."""
+    return OutboxDelivery(engine, http, url, DeliveryPolicy.from_settings(settings or get_settings()))

@@ -14,9 +14,10 @@ from sqlmodel import Session, select
 from assistant.alerts.models import Alert
 from assistant.alerts.raising import raise_alert
 from assistant.db import utcnow
+from assistant.event_kinds import EventKind
 from assistant.models.retention import ChurnRisk, RetentionOffer
 
-OFFER_KIND = "offer"
+OFFER_KIND = EventKind.offer
 FOLLOW_UP_KIND = "retention_followup"
 
 

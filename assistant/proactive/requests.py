@@ -8,7 +8,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-EVENTS = ("unusual_purchase", "upcoming_bill", "low_balance", "offer")
+from assistant.event_kinds import EVENTS
+
 MAX_KEY_CHARS = 200
 _AMOUNT = re.compile(r"^[0-9]{1,9}(\.[0-9]{1,2})?$")
 

@@ -10,13 +10,13 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
+from assistant.event_kinds import EVENTS
 from assistant.settings import Settings, get_settings
 from assistant.signing import sign
 
 log = logging.getLogger(__name__)
 SETTINGS = web.AppKey("settings", Settings)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
-EVENTS = frozenset({"unusual_purchase", "upcoming_bill"})
 _TIMEOUT = aiohttp.ClientTimeout(total=10)
 
 
@@ -27,7 +27,7 @@ def _problem(body: object) -> str | None:
     if isinstance(body.get("customer_id"), bool) or not isinstance(body.get("customer_id"), int):
         return '"customer_id" must be a whole number'
     if body.get("event") not in EVENTS:
-        return f'"event" must be one of {", ".join(sorted(EVENTS))}'
+        return f'"event" must be one of {", ".join(EVENTS)}'
     if not isinstance(body.get("data"), dict):
         return '"data" must be an object'
     if not isinstance(body.get("idempotency_key"), str) or not body["idempotency_key"]:
@@ -36,7 +36,8 @@ def _problem(body: object) -> str | None:
 
 
 async def push(request: web.Request) -> web.Response:
-    """Take one delivery and forward it, signed, to the gateway; 502 when the gateway did not take it."""
+    """Take one delivery and forward it, signed, to the gateway; the gateway's refusal (4xx) is passed on, so the
+    outbox dead-letters it rather than retrying forever, and 502 when the gateway was unreachable or failed."""
     raw = await request.read()
     try:
         body = json.loads(raw)
@@ -54,6 +55,10 @@ async def push(request: web.Request) -> web.Response:
     except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
         log.warning("gateway unreachable for %s: %s", body["idempotency_key"], exc)
         return web.json_response({"status": "gateway_unreachable"}, status=502)
+    # 401/403 mean our own signing is misconfigured, which is ours to fix, not the delivery's fault: 502, retried.
+    if 400 <= status < 500 and status not in (401, 403):
+        log.warning("gateway refused %s with %s", body["idempotency_key"], status)
+        return web.json_response({"status": "gateway_refused", "gateway_status": status}, status=status)
     if status >= 300:
         log.warning("gateway answered %s for %s", status, body["idempotency_key"])
         return web.json_response({"status": "gateway_refused", "gateway_status": status}, status=502)

@@ -1,104 +1,110 @@
-"""Outbox delivery: at least once, with the idempotency key, retrying while the push service is down."""
+"""Outbox delivery: at least once with the idempotency key, back-off with jitter after a failure, and a dead
+letter for a permanent refusal or too many attempts."""
 
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 import aiohttp
 import pytest
-from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
 
-from assistant.alerts.models import AlertKind, OutboxMessage
-from assistant.alerts.outbox import IDEMPOTENCY_HEADER, OutboxDelivery
-from assistant.alerts.raising import raise_alert
+from assistant.alerts.outbox import DeliveryPolicy, OutboxDelivery
 from assistant.db import utcnow
-from tests.builders import build_customer
+from tests.alerts.outbox_fixtures import PushService, messages, queue_alerts
 
-
-@dataclass
-class PushService:
-    """A local webhook that answers 503 to its first `failures` deliveries, then 200; records what arrived."""
-
-    failures: int = 0
-    received: list[tuple[str, dict]] = field(default_factory=list)
-    calls: int = 0
-
-    async def push(self, request: web.Request) -> web.Response:
-        self.calls += 1
-        if self.calls <= self.failures:
-            return web.json_response({"status": "unavailable"}, status=503)
-        self.received.append((request.headers[IDEMPOTENCY_HEADER], await request.json()))
-        return web.json_response({"status": "ok"}, status=202)
-
-    def app(self) -> web.Application:
-        app = web.Application()
-        app.router.add_post("/push", self.push)
-        return app
+POLICY = DeliveryPolicy(max_attempts=3, backoff_seconds=1.0, backoff_max_seconds=30.0, timeout_seconds=2.0)
 
 
 @pytest.fixture
 def pending(sqlite_engine: Engine) -> Engine:
-    """A bank with one customer and one alert waiting in the outbox."""
-    with Session(sqlite_engine) as session:
-        records = build_customer(session, 1)
-        raise_alert(session, records.customer.id, AlertKind.unusual_purchase, "unusual_purchase:core-1",
-                    "first purchase in Brazil", {"transaction_id": "core-1"})
-        session.commit()
+    """A bank with one alert waiting in the outbox."""
+    queue_alerts(sqlite_engine, 1)
     return sqlite_engine
 
 
-def _message(engine: Engine) -> OutboxMessage:
-    with Session(engine) as session:
-        return session.exec(select(OutboxMessage)).one()
-
-
-async def test_outbox_retries_while_the_webhook_answers_503_and_delivers_when_it_recovers(pending, aiohttp_server):
-    service = PushService(failures=2)
-    server = await aiohttp_server(service.app())
+async def _pass(engine: Engine, url: str, later: timedelta = timedelta(0)):
     async with aiohttp.ClientSession() as http:
-        delivery = OutboxDelivery(pending, http, str(server.make_url("/push")), attempts=3, first_wait=0.01)
-        report = await delivery.deliver_due()
-    message = _message(pending)
-    assert (report.delivered, report.failed, service.calls) == (1, 0, 3)
-    assert message.delivered_at is not None and message.attempts == 3
-    assert service.received == [(message.idempotency_key, message.payload)]
+        return await OutboxDelivery(engine, http, url, POLICY).deliver_due(now=utcnow() + later)
 
 
-async def test_outbox_keeps_the_message_while_nothing_listens_and_delivers_once_the_webhook_is_back(pending):
+async def test_a_503_reschedules_the_message_within_its_backoff_and_a_later_pass_delivers_it(pending, aiohttp_server):
+    service = PushService(failures=1)
+    url = str((await aiohttp_server(service.app())).make_url("/push"))
+    before = utcnow()
+    first = await _pass(pending, url)
+    [waiting] = messages(pending)
+    assert (first.delivered, first.failed, waiting.attempts, waiting.claimed_by) == (0, 1, 1, None)
+    assert before <= waiting.next_attempt_at <= utcnow() + timedelta(seconds=POLICY.backoff_seconds)
+    second = await _pass(pending, url, later=timedelta(minutes=1))
+    [done] = messages(pending)
+    assert (second.delivered, done.attempts, done.dead_at) == (1, 2, None) and done.delivered_at is not None
+    assert service.received == [(done.idempotency_key, done.payload)]
+
+
+async def test_the_message_waits_while_nothing_listens_and_is_delivered_once_the_webhook_is_back(pending):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}/push"
-    async with aiohttp.ClientSession() as http:
-        delivery = OutboxDelivery(pending, http, url, attempts=2, first_wait=0.01)
-        down = await delivery.deliver_due()
-        waiting = _message(pending)
-        assert (down.delivered, down.failed) == (0, 1)
-        assert waiting.delivered_at is None and "unreachable" in waiting.last_error
-        assert (await delivery.deliver_due()).failed == 0  # not due again until its backoff has passed
-
-        service = PushService()
-        server = TestServer(service.app(), port=port)
-        await server.start_server()
-        try:
-            back = await delivery.deliver_due(now=utcnow() + timedelta(minutes=11))
-        finally:
-            await server.close()
+    down = await _pass(pending, url)
+    [waiting] = messages(pending)
+    assert (down.delivered, down.failed) == (0, 1) and "unreachable" in waiting.last_error
+    service = PushService()
+    server = TestServer(service.app(), port=port)
+    await server.start_server()
+    try:
+        back = await _pass(pending, url, later=timedelta(minutes=1))
+    finally:
+        await server.close()
     assert back.delivered == 1
-    assert _message(pending).delivered_at is not None
     assert [key for key, _ in service.received] == [waiting.idempotency_key]
 
 
 async def test_a_delivered_message_is_not_sent_again(pending, aiohttp_server):
     service = PushService()
-    server = await aiohttp_server(service.app())
-    async with aiohttp.ClientSession() as http:
-        delivery = OutboxDelivery(pending, http, str(server.make_url("/push")), first_wait=0.01)
-        await delivery.deliver_due()
-        again = await delivery.deliver_due(now=utcnow() + timedelta(hours=1))
+    url = str((await aiohttp_server(service.app())).make_url("/push"))
+    await _pass(pending, url)
+    again = await _pass(pending, url, later=timedelta(hours=1))
     assert (again.delivered, again.failed, service.calls) == (0, 0, 1)
+
+
+@pytest.mark.parametrize("status", [400, 404, 422])
+async def test_a_permanent_refusal_dead_letters_the_message_at_once_with_the_reason(pending, aiohttp_server, status):
+    service = PushService(failures=1, status=status)
+    url = str((await aiohttp_server(service.app())).make_url("/push"))
+    report = await _pass(pending, url)
+    later = await _pass(pending, url, later=timedelta(hours=1))
+    [dead] = messages(pending)
+    assert (report.dead_lettered, later.delivered, service.calls) == (1, 0, 1)
+    assert dead.dead_at is not None and dead.delivered_at is None
+    assert dead.dead_reason == f"refused: push service answered {status}"
+
+
+@pytest.mark.parametrize("status", [408, 409, 429, 500, 503])
+async def test_a_retryable_answer_is_retried_not_dead_lettered(pending, aiohttp_server, status):
+    service = PushService(failures=1, status=status)
+    url = str((await aiohttp_server(service.app())).make_url("/push"))
+    report = await _pass(pending, url)
+    [waiting] = messages(pending)
+    assert (report.failed, report.dead_lettered, waiting.dead_at) == (1, 0, None)
+
+
+async def test_the_last_allowed_attempt_failing_dead_letters_the_message(pending, aiohttp_server):
+    service = PushService(failures=POLICY.max_attempts)
+    url = str((await aiohttp_server(service.app())).make_url("/push"))
+    reports = [await _pass(pending, url, later=timedelta(hours=hour)) for hour in range(POLICY.max_attempts + 1)]
+    [dead] = messages(pending)
+    assert [r.dead_lettered for r in reports] == [0, 0, 1, 0]
+    assert (dead.attempts, service.calls, service.received) == (3, 3, [])
+    assert dead.dead_reason == "gave up after 3 attempts: push service answered 503"
+
+
+def test_backoff_is_random_and_bounded_by_the_doubling_cap():
+    policy = DeliveryPolicy(backoff_seconds=2.0, backoff_max_seconds=60.0)
+    for attempts, cap in ((1, 2.0), (3, 8.0), (5, 32.0), (9, 60.0)):
+        waits = [policy.wait_after(attempts).total_seconds() for _ in range(200)]
+        assert all(0 <= wait <= cap for wait in waits), attempts
+        assert max(waits) > cap / 2 and len(set(waits)) > 100, attempts  # jittered, reaching towards the cap

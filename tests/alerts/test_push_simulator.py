@@ -63,3 +63,17 @@ async def test_malformed_delivery_is_refused_with_a_reason(aiohttp_client, gatew
     assert '"event"' in (await response.json())["error"]["message"]
     assert received == []
 
+
+
+@pytest.mark.parametrize("status, relayed", [(422, 422), (400, 400), (401, 502), (500, 502)])
+async def test_a_gateway_refusal_is_passed_on_and_its_failures_and_our_signing_faults_are_502(
+        aiohttp_client, aiohttp_server, status, relayed):
+    async def proactive(request: web.Request) -> web.Response:
+        return web.json_response({"error": {"code": "x"}}, status=status)
+
+    app = web.Application()
+    app.router.add_post("/api/v1/proactive", proactive)
+    server = await aiohttp_server(app)
+    client = await aiohttp_client(init_app(_settings(str(server.make_url("/api/v1/proactive")))))
+    response = await client.post("/push", json=DELIVERY)
+    assert response.status == relayed

@@ -116,6 +116,12 @@ class Settings:
     # Signs requests from the push-notification service (HMAC-SHA256, see assistant/signing.py).
     proactive_secret: str = _secret("PROACTIVE_SECRET", "dev-proactive-secret-change-me")
     chat_deep_link: str = field(default_factory=lambda: _env("CHAT_DEEP_LINK", "lumenbank://chat"))
+    # A proactive request holds its idempotency key this long while it runs; a retry after that runs it again (the
+    # holder died). Longer than RASA_TIMEOUT_SECONDS, so a slow but live request is not run twice.
+    proactive_key_lease_seconds: float = field(
+        default_factory=lambda: float(_env("PROACTIVE_KEY_LEASE_SECONDS", "60")))
+    # How long the first response to a proactive idempotency key is kept and replayed; after that the key is new.
+    proactive_key_ttl_seconds: int = field(default_factory=lambda: int(_env("PROACTIVE_KEY_TTL_SECONDS", "86400")))
     rasa_url: str = field(default_factory=lambda: _env("RASA_URL", "http://127.0.0.1:5005"))
     rasa_token: str = _secret("RASA_TOKEN", "dev-rasa-token")
     # Signs the gateway's messages to Rasa's input channel (dialogue/channels.py), the only way a message gets in.

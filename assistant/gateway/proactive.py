@@ -2,7 +2,9 @@
 
 Authenticated by an HMAC-SHA256 signature of the timestamp and body (assistant/signing.py), not by a
 customer token: the caller is a service. The message is triggered in Rasa as EXTERNAL_<event>, pushed to the
-customer's open chat, and the notification to show is returned; the same idempotency key twice sends it once.
+customer's open chat, and the notification to show is returned. Idempotency keys work as Stripe's do
+(assistant/proactive/deliveries.py): the first complete response to a key is stored and replayed, the same key with a
+different request is 422, a key still being sent is 409 until its lease runs out, and a key expires after its TTL.
 """
 
 from __future__ import annotations
@@ -24,11 +26,15 @@ from assistant.gateway.inputs import parse_json_object
 from assistant.gateway.keys import ENGINE, HUB, RASA, SETTINGS
 from assistant.gateway.rasa_client import RasaTimeout, RasaUnavailable
 from assistant.proactive import deliveries
+from assistant.proactive.deliveries import KeyPolicy
 from assistant.proactive.notifications import Notification, UnknownSubject, trigger_entities
 from assistant.proactive.requests import InvalidProactiveRequest, ProactiveRequest, parse_request
 from assistant.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureRejected, verify
 
 log = logging.getLogger(__name__)
+
+# Marks a response replayed from a key's stored first response (as Stripe's API does).
+REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,7 @@ async def _accept(request: web.Request, signed: SignedRequest) -> deliveries.Acc
     app, proactive = request.app, signed.body
     try:
         return await read(deliveries.accept, app[ENGINE], proactive, signed.signature, signed.timestamp,
-                          app[SETTINGS].chat_deep_link)
+                          app[SETTINGS].chat_deep_link, KeyPolicy.of(app[SETTINGS]))
     except deliveries.ReplayedRequest as exc:
         raise ApiError(401, "replayed_request", "This signed request was already received; sign each attempt afresh.") from exc
     except deliveries.UnknownCustomer as exc:
@@ -66,8 +72,13 @@ async def _accept(request: web.Request, signed: SignedRequest) -> deliveries.Acc
         raise ApiError(404, "unknown_subject", f"The {proactive.event.replace('_', ' ')} is not about anything "
                                                "this customer has.") from exc
     except deliveries.KeyReused as exc:
-        raise ApiError(409, "idempotency_key_reused",
-                       "This idempotency key was already used for a different customer or event.") from exc
+        raise ApiError(422, "idempotency_key_reused",
+                       "This idempotency key was already used with a different request (customer, event or data); "
+                       "a new message needs a new key.") from exc
+    except deliveries.KeyInProgress as exc:
+        raise ApiError(409, "request_in_progress",
+                       f"A request with this idempotency key is still being sent; retry in {exc.retry_after} s.",
+                       headers={"Retry-After": str(exc.retry_after)}) from exc
 
 
 async def _notice_while_with_a_person(app: web.Application, conversation_id: str,
@@ -93,9 +104,9 @@ async def proactive_message(request: web.Request) -> web.Response:
     signed = _signed_request(request, await request.read())
     proactive = signed.body
     accepted = await _accept(request, signed)
-    if accepted.duplicate:
-        return web.json_response({"notification": accepted.notification.as_json(),
-                                  "delivered_live": accepted.delivered_live, "duplicate": True})
+    if accepted.replay is not None:
+        return web.json_response({**accepted.replay.body, "duplicate": True}, status=accepted.replay.status,
+                                 headers={REPLAYED_HEADER: "true"})
     app = request.app
     sender = sender_of(app, proactive.customer_id)
     try:
@@ -105,12 +116,14 @@ async def proactive_message(request: web.Request) -> web.Response:
     except (RasaTimeout, RasaUnavailable) as exc:
         # Forget the key so the push service's retry sends it. After a timeout Rasa may still have delivered it,
         # and the retry then asks twice: better than a fraud check that never reaches the customer.
-        await read(deliveries.release, app[ENGINE], proactive, signed.signature)
+        await read(deliveries.release, app[ENGINE], proactive, accepted.lease, signed.signature)
         raise ApiError(503, "assistant_unavailable",
                        "The assistant could not start the conversation; nothing was sent. Please retry.") from exc
     delivered = await app[HUB].to_customer(proactive.customer_id, {"type": "proactive", "messages": messages,
                                                                     "notification": accepted.notification.as_json()})
-    await read(deliveries.mark_sent, app[ENGINE], proactive, delivered > 0)
+    body = {"notification": accepted.notification.as_json(), "delivered_live": delivered > 0, "duplicate": False}
+    if not await read(deliveries.record_response, app[ENGINE], proactive, accepted.lease, 200, body):
+        log.warning("proactive %s for customer %s sent after its key's lease ran out; a retry may send it again",
+                    proactive.event, proactive.customer_id)
     log.info("proactive %s sent to customer %s (live: %s)", proactive.event, proactive.customer_id, delivered > 0)
-    return web.json_response({"notification": accepted.notification.as_json(), "delivered_live": delivered > 0,
-                              "duplicate": False})
+    return web.json_response(body)

@@ -11,8 +11,9 @@ from sqlmodel import Session, select
 
 from assistant.bank.models import Transaction
 from assistant.latency import time_calls
-from assistant.proactive.deliveries import accept, mark_sent
+from assistant.proactive.deliveries import KeyPolicy, accept, record_response
 from assistant.proactive.requests import ProactiveRequest, parse_request
+from assistant.settings import get_settings
 from assistant.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, verify
 
 BENCH_SECRET = "bench-proactive-secret"
@@ -32,6 +33,7 @@ def _purchases(engine: Engine) -> list[tuple[int, str]]:
 def bench_proactive(engine: Engine, rounds: int) -> dict[str, dict[str, float]]:
     """Verify and parse a signed body; accept a new key and record it sent; answer a repeated key."""
     purchases = _purchases(engine)
+    policy = KeyPolicy.of(get_settings())
 
     def body(i: int, key: str) -> bytes:
         customer_id, external_id = purchases[i % len(purchases)]
@@ -49,11 +51,12 @@ def bench_proactive(engine: Engine, rounds: int) -> dict[str, dict[str, float]]:
 
     def accepted(i: int) -> None:
         new = request(i, f"new-{i}")
-        accept(engine, new, f"sha256=new-{i}", int(time.time()), LINK)
-        mark_sent(engine, new, delivered_live=False)
+        acceptance = accept(engine, new, f"sha256=new-{i}", int(time.time()), LINK, policy)
+        record_response(engine, new, acceptance.lease, 200, {"notification": acceptance.notification.as_json(),
+                                                             "delivered_live": False, "duplicate": False})
 
     def repeated(i: int) -> None:
-        accept(engine, request(i, f"new-{i}"), f"sha256=again-{i}", int(time.time()), LINK)
+        accept(engine, request(i, f"new-{i}"), f"sha256=again-{i}", int(time.time()), LINK, policy)
 
     return {
         "verify_and_parse": time_calls(verified, rounds),

@@ -70,6 +70,7 @@ class RasaStandIn:
         body = await request.json()
         sender = request.match_info["conversation_id"]
         self.triggered.append({"sender": sender, **body})
+        await asyncio.sleep(self.delay_seconds)
         if self.status != 200:
             return web.json_response({"status": "failure"}, status=self.status)
         events = self.trackers.setdefault(sender, [])

@@ -1,15 +1,26 @@
-"""POST /api/v1/proactive: HMAC-signed, fresh, never replayed, once per key, into the conversation and open chat."""
+"""POST /api/v1/proactive: HMAC-signed, fresh, never replayed, once per key, into the conversation and open chat.
+
+Idempotency keys as Stripe's: the first complete response replayed, another request under the same key 422, a key
+still being sent 409 until its lease runs out, a key left sending by a crash taken over, keys expiring."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import time
+from datetime import timedelta
 from typing import Any
 
 from aiohttp.test_utils import TestClient
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from assistant.db import utcnow
 from assistant.identity import conversation_id_for
+from assistant.proactive.deliveries import KeyPolicy, accept
+from assistant.proactive.models import ProactiveDelivery
+from assistant.proactive.requests import parse_request
 from assistant.signing import sign
 from assistant.settings import Settings
 from tests.gateway.conftest import RasaStandIn, bearer, customer_socket, sign_in
@@ -67,24 +78,85 @@ async def test_the_message_shows_up_in_the_customers_history(client: TestClient,
     assert "EXTERNAL" not in json.dumps(history)
 
 
-async def test_the_same_key_twice_sends_one_message_and_returns_the_first_notification(
+async def test_the_same_key_twice_sends_one_message_and_replays_the_first_response(
     client: TestClient, rasa: RasaStandIn, settings: Settings
 ) -> None:
+    await customer_socket(client, 1)  # delivered_live is true the first time: the replay must say so too
     first = await (await post_signed(client, settings, unusual_purchase(), timestamp=int(time.time()) - 5)).json()
-    second = await (await post_signed(client, settings, unusual_purchase())).json()
+    second = await post_signed(client, settings, unusual_purchase())
     assert len(rasa.triggered) == 1
-    assert (second["notification"], second["duplicate"]) == (first["notification"], True)
+    assert (second.status, second.headers.get("Idempotent-Replayed")) == (200, "true")
+    assert await second.json() == {**first, "duplicate": True}
 
 
-async def test_two_requests_with_the_same_key_at_once_send_one_message(
+async def test_two_requests_with_the_same_key_at_once_send_one_message_and_the_other_is_told_to_retry(
     client: TestClient, rasa: RasaStandIn, settings: Settings
 ) -> None:
+    rasa.delay_seconds = 0.5  # the first holds the key while Rasa answers
     now = int(time.time())
     responses = await asyncio.gather(post_signed(client, settings, unusual_purchase(), timestamp=now),
                                      post_signed(client, settings, unusual_purchase(), timestamp=now - 1))
-    bodies = [await response.json() for response in responses]
     assert len(rasa.triggered) == 1
-    assert sorted(body["duplicate"] for body in bodies) == [False, True]
+    assert sorted(response.status for response in responses) == [200, 409]
+
+
+def hold_key(engine: Engine, settings: Settings, body: dict[str, Any]) -> None:
+    """Leave a key as an attempt that died after taking it leaves it: `sending`, under a lease, no response."""
+    accept(engine, parse_request(body), "sha256=crashed-attempt", int(time.time()), settings.chat_deep_link,
+           KeyPolicy.of(settings))
+
+
+def age(engine: Engine, key: str, **values: Any) -> None:
+    """Write a key's row as the passing of time would have left it."""
+    with Session(engine) as db:
+        db.exec(update(ProactiveDelivery).where(ProactiveDelivery.idempotency_key == key).values(**values))
+        db.commit()
+
+
+async def test_a_key_being_sent_is_409_with_the_seconds_left_on_its_lease(
+    client: TestClient, rasa: RasaStandIn, settings: Settings, sqlite_engine: Engine
+) -> None:
+    hold_key(sqlite_engine, settings, unusual_purchase())
+    response = await post_signed(client, settings, unusual_purchase())
+    body = await response.json()
+    assert (response.status, body["error"]["code"], rasa.triggered) == (409, "request_in_progress", [])
+    assert 1 <= int(response.headers["Retry-After"]) <= settings.proactive_key_lease_seconds
+
+
+async def test_a_key_left_sending_by_a_crash_is_sent_once_by_the_retry_after_its_lease(
+    client: TestClient, rasa: RasaStandIn, settings: Settings, sqlite_engine: Engine
+) -> None:
+    hold_key(sqlite_engine, settings, unusual_purchase())
+    age(sqlite_engine, "alert-1", lease_until=utcnow() - timedelta(seconds=1))
+
+    retried = await post_signed(client, settings, unusual_purchase(), timestamp=int(time.time()) - 5)
+    again = await post_signed(client, settings, unusual_purchase())
+
+    history = await (await client.get("/api/v1/chat/history", headers=bearer(await sign_in(client, 1)))).json()
+    greetings = [m for m in history["messages"] if m.get("proactive") and m.get("text") == "Hello!"]
+    assert (retried.status, (await retried.json())["duplicate"], (await again.json())["duplicate"]) == (200, False, True)
+    assert (len(rasa.triggered), len(greetings)) == (1, 1)
+
+
+async def test_the_same_key_with_another_transaction_is_422_and_sends_nothing(
+    client: TestClient, rasa: RasaStandIn, settings: Settings
+) -> None:
+    await post_signed(client, settings, unusual_purchase())
+    response = await post_signed(client, settings, unusual_purchase(transaction="t-1-1"))
+    body = await response.json()
+    assert (response.status, body["error"]["code"], len(rasa.triggered)) == (422, "idempotency_key_reused", 1)
+    assert "different request" in body["error"]["message"]
+
+
+async def test_an_expired_key_may_be_used_anew(
+    client: TestClient, rasa: RasaStandIn, settings: Settings, sqlite_engine: Engine
+) -> None:
+    await post_signed(client, settings, unusual_purchase())
+    age(sqlite_engine, "alert-1", created_at=utcnow() - timedelta(seconds=settings.proactive_key_ttl_seconds + 1))
+
+    reused = await post_signed(client, settings, unusual_purchase(transaction="t-1-1"))
+
+    assert (reused.status, (await reused.json())["duplicate"], len(rasa.triggered)) == (200, False, 2)
 
 
 async def test_a_replayed_request_is_401_and_sends_nothing(
@@ -160,10 +232,10 @@ async def test_another_customers_transaction_is_404_and_sends_nothing(
     assert (response.status, rasa.triggered) == (404, [])
 
 
-async def test_a_key_reused_for_another_customer_is_409(client: TestClient, settings: Settings) -> None:
+async def test_a_key_reused_for_another_customer_is_422(client: TestClient, settings: Settings) -> None:
     await post_signed(client, settings, unusual_purchase())
     response = await post_signed(client, settings, unusual_purchase(customer_id=2, transaction="t-2-0"))
-    assert (response.status, (await response.json())["error"]["code"]) == (409, "idempotency_key_reused")
+    assert (response.status, (await response.json())["error"]["code"]) == (422, "idempotency_key_reused")
 
 
 async def test_when_rasa_fails_nothing_is_recorded_and_the_same_request_can_be_retried(

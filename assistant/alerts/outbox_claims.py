@@ -28,9 +28,11 @@ def _claimable(now: datetime):
 
 def claim_due(engine: Engine, worker: str, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:
     """Claim up to `limit` due messages for `worker` until now + lease, oldest first; the messages claimed."""
+    # A materialized CTE runs once: PostgreSQL may re-run a plain `IN (subquery ... LIMIT)` for each row it
+    # scans, and with SKIP LOCKED each run picks different rows, so one worker would claim far past the limit.
     picked = (select(OutboxMessage.id).where(*_claimable(now)).order_by(col(OutboxMessage.id)).limit(limit)
-              .with_for_update(skip_locked=True))
-    claim = (update(OutboxMessage).where(col(OutboxMessage.id).in_(picked.scalar_subquery()), *_claimable(now))
+              .with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED"))
+    claim = (update(OutboxMessage).where(col(OutboxMessage.id).in_(select(picked.c.id)), *_claimable(now))
              .values(claimed_by=worker, lease_until=now + lease).returning(OutboxMessage.id))
     with Session(engine, expire_on_commit=False) as session:
         ids = list(session.execute(claim).scalars())

@@ -23,11 +23,13 @@ def test_workers_claiming_at_the_same_time_get_disjoint_batches_that_cover_the_o
     queue_alerts(engine, 60)
     start = threading.Barrier(4)
     claimed: dict[str, list[int]] = {}
+    sizes: list[int] = []
 
     def worker(name: str) -> None:
         start.wait()
         mine = claimed.setdefault(name, [])
         while batch := claim_due(engine, name, utcnow(), LEASE, 3):
+            sizes.append(len(batch))
             mine.extend(message.id for message in batch)
 
     threads = [threading.Thread(target=worker, args=(f"worker-{n}",)) for n in range(4)]
@@ -38,6 +40,7 @@ def test_workers_claiming_at_the_same_time_get_disjoint_batches_that_cover_the_o
     counts = Counter(message_id for ids in claimed.values() for message_id in ids)
     assert sorted(counts) == [message.id for message in messages(engine)]
     assert set(counts.values()) == {1}
+    assert max(sizes) <= 3
     assert {message.claimed_by for message in messages(engine)} <= set(claimed)
 
 

@@ -1,5 +1,6 @@
-"""The fault harness: real service processes that a test can SIGKILL and restart, and a TCP proxy between services
-that can delay, reset or black-hole their connections."""
+"""The fault harness: real service processes that a test can SIGKILL and restart, a TCP proxy between services
+that can delay, reset or black-hole their connections, and a recording HTTP endpoint that can answer with an
+error for a while (a stand-in for a service downstream of the one under test)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from aiohttp import web
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -231,3 +234,65 @@ def _abort_with_rst(writer: asyncio.StreamWriter) -> None:
         with contextlib.suppress(OSError):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     writer.transport.abort()
+
+
+@dataclass(frozen=True)
+class ReceivedRequest:
+    """One request the recording endpoint received, and the status it answered."""
+
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    status: int
+
+
+class RecordingEndpoint:
+    """An HTTP server on a loopback port, on its own event loop thread, that records every POST it receives.
+
+    It answers `status` (set it to 503 for an outage, back to 200 to recover) after `delay_seconds`, so that a
+    client's batch takes long enough for a test to kill it midway.
+    """
+
+    def __init__(self, status: int = 200, delay_seconds: float = 0.0) -> None:
+        self.status = status
+        self.delay_seconds = delay_seconds
+        self._received: list[ReceivedRequest] = []
+        self._lock = threading.Lock()
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="recording-endpoint", daemon=True)
+        self._thread.start()
+        self._runner, self.port = asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(10)
+
+    async def _start(self) -> tuple[web.AppRunner, int]:
+        app = web.Application()
+        app.router.add_post("/{tail:.*}", self._record)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        return runner, runner.addresses[0][1]
+
+    async def _record(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        if self.delay_seconds:
+            await asyncio.sleep(self.delay_seconds)
+        status = self.status
+        with self._lock:
+            self._received.append(ReceivedRequest(request.path, dict(request.headers), body, status))
+        return web.json_response({"status": "recorded" if status < 300 else "unavailable"}, status=status)
+
+    def url(self, path: str) -> str:
+        """The endpoint's URL for `path` (which starts with a slash)."""
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    @property
+    def received(self) -> list[ReceivedRequest]:
+        """A copy of every request received so far, in order of arrival."""
+        with self._lock:
+            return list(self._received)
+
+    def close(self) -> None:
+        """Stop serving."""
+        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=10)

@@ -56,6 +56,13 @@ class DeliveryPolicy:
     backoff_max_seconds: float = 600.0
     timeout_seconds: float = 5.0
 
+    def __post_init__(self) -> None:
+        if self.lease <= timedelta(0) or self.batch_size < 1 or self.max_attempts < 1 or self.backoff_seconds < 0:
+            raise ValueError("the outbox needs OUTBOX_LEASE_SECONDS > 0, OUTBOX_BATCH_SIZE >= 1, "
+                             "OUTBOX_MAX_ATTEMPTS >= 1 and OUTBOX_BACKOFF_SECONDS >= 0")
+        if self.timeout_seconds >= self.lease.total_seconds():
+            raise ValueError("a send must end within its lease: the timeout must be shorter than the lease")
+
     @classmethod
     def from_settings(cls, settings: Settings) -> "DeliveryPolicy":
         """The policy the OUTBOX_* settings describe; a send must end well within its lease."""

@@ -108,3 +108,8 @@ def test_backoff_is_random_and_bounded_by_the_doubling_cap():
         waits = [policy.wait_after(attempts).total_seconds() for _ in range(200)]
         assert all(0 <= wait <= cap for wait in waits), attempts
         assert max(waits) > cap / 2 and len(set(waits)) > 100, attempts  # jittered, reaching towards the cap
+
+
+def test_a_policy_whose_send_could_outlast_its_lease_is_refused():
+    with pytest.raises(ValueError, match="within its lease"):
+        DeliveryPolicy(lease=timedelta(seconds=2), timeout_seconds=5.0)

@@ -75,3 +75,19 @@ async def test_two_delivery_workers_running_together_send_each_alert_once(engine
     assert sorted(keys) == sorted(message.idempotency_key for message in messages(engine))
     assert set(keys.values()) == {1}
     assert all(message.delivered_at is not None for message in messages(engine))
+
+
+def test_an_outbox_table_from_before_claims_gains_the_columns_and_its_messages_can_be_claimed(tmp_path):
+    from sqlalchemy import text
+
+    from assistant.db import create_schema, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    create_schema(engine)
+    [message] = queue_alerts(engine, 1)
+    with engine.begin() as connection:
+        for column in ("claimed_by", "lease_until", "dead_at", "dead_reason"):
+            connection.execute(text(f'ALTER TABLE outboxmessage DROP COLUMN "{column}"'))
+    create_schema(engine)
+    assert [m.id for m in claim_due(engine, "w", utcnow(), LEASE, 10)] == [message.id]
+    engine.dispose()

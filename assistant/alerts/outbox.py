@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import aiohttp
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from tenacity import wait_random_exponential
 
 from assistant.alerts.models import OutboxMessage
@@ -140,7 +141,13 @@ class OutboxDelivery:
     async def run_forever(self, interval: float = 1.0) -> None:
         """Deliver due messages every `interval` seconds (at once again after a full batch) until cancelled."""
         while True:
-            report = await self.deliver_due()
+            try:
+                report = await self.deliver_due()
+            except DBAPIError as exc:
+                # The database is away (restarting, connection cut): what this pass claimed waits out its lease.
+                log.warning("outbox: database error, trying again in %s s: %s", interval, exc.__class__.__name__)
+                await asyncio.sleep(interval)
+                continue
             if report.delivered or report.failed or report.dead_lettered:
                 log.info("outbox: %s delivered, %s failed, %s dead-lettered", report.delivered, report.failed,
                          report.dead_lettered)

@@ -3,6 +3,7 @@ letter for a permanent refusal or too many attempts."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy.engine import Engine
 
 from assistant.alerts.outbox import DeliveryPolicy, OutboxDelivery
-from assistant.db import utcnow
+from assistant.db import create_schema, make_engine, utcnow
 from tests.alerts.outbox_fixtures import PushService, messages, queue_alerts
 
 POLICY = DeliveryPolicy(max_attempts=3, backoff_seconds=1.0, backoff_max_seconds=30.0, timeout_seconds=2.0)
@@ -113,3 +114,32 @@ def test_backoff_is_random_and_bounded_by_the_doubling_cap():
 def test_a_policy_whose_send_could_outlast_its_lease_is_refused():
     with pytest.raises(ValueError, match="within its lease"):
         DeliveryPolicy(lease=timedelta(seconds=2), timeout_seconds=5.0)
+
+
+async def test_a_worker_carries_on_through_a_database_outage(tmp_path, aiohttp_server, caplog):
+    ready = tmp_path / "ready.db"
+    engine = make_engine(f"sqlite:///{ready}")
+    create_schema(engine)
+    queue_alerts(engine, 1)
+    engine.dispose()
+    path = tmp_path / "bank.db"
+    path.mkdir()  # until it is replaced by the database, opening it fails as an unreachable server would
+    service = PushService()
+    url = str((await aiohttp_server(service.app())).make_url("/push"))
+    async with aiohttp.ClientSession() as http:
+        worker = asyncio.create_task(OutboxDelivery(make_engine(f"sqlite:///{path}"), http, url, POLICY)
+                                     .run_forever(interval=0.02))
+        await _until(lambda: worker.done() or caplog.text.count("database error") >= 2)
+        assert not worker.done()
+        path.rmdir()
+        ready.rename(path)
+        await _until(lambda: bool(service.received))
+        worker.cancel()
+    assert len(service.received) == 1
+
+
+async def _until(condition, timeout: float = 10.0) -> None:
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return
+        await asyncio.sleep(0.02)

@@ -88,12 +88,26 @@ def _identity_problems(settings: Settings) -> list[Problem]:
     return problems
 
 
+def _proactive_key_problems(settings: Settings) -> list[Problem]:
+    problems = []
+    if settings.proactive_key_ttl_seconds <= 0:
+        problems.append(Problem("PROACTIVE_KEY_TTL_SECONDS", "must be a positive number of seconds"))
+    if settings.proactive_key_lease_seconds <= 0:
+        problems.append(Problem("PROACTIVE_KEY_LEASE_SECONDS", "must be a positive number of seconds"))
+    elif settings.production and settings.proactive_key_lease_seconds <= settings.rasa_timeout_seconds:
+        # A lease that runs out while the gateway still waits for Rasa lets a retry send the message a second time.
+        problems.append(Problem("PROACTIVE_KEY_LEASE_SECONDS",
+                                f"must be longer than RASA_TIMEOUT_SECONDS ({settings.rasa_timeout_seconds:g} s)"))
+    return problems
+
+
 def configuration_problems(settings: Settings) -> list[Problem]:
     """What stops these settings from being used: an unknown profile, a broken identity-provider setup, or in
     production a weak or public secret."""
     if settings.profile not in PROFILES:
         return [Problem("ASSISTANT_PROFILE", f"is {settings.profile!r}; it must be one of {', '.join(PROFILES)}")]
-    return (_secret_problems(settings) if settings.production else []) + _identity_problems(settings)
+    return ((_secret_problems(settings) if settings.production else []) + _identity_problems(settings)
+            + _proactive_key_problems(settings))
 
 
 def problems_report(service: str, settings: Settings, problems: list[Problem]) -> str:

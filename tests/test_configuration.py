@@ -146,3 +146,14 @@ def test_keys_fetched_over_plain_http_from_another_machine_are_refused() -> None
 def test_the_gateway_refuses_to_start_in_production_without_an_identity_provider() -> None:
     started = run_python(ENTRY_POINTS["gateway"], DATABASE_URL="sqlite:///:memory:", **strong_secrets())
     assert (started.returncode, "OIDC_ISSUER" in started.stderr) == (EXIT_CONFIG, True), started.stderr[-2000:]
+
+
+def test_production_refuses_a_proactive_key_lease_that_runs_out_while_rasa_may_still_answer() -> None:
+    problems = configuration_problems(production(PROACTIVE_KEY_LEASE_SECONDS="30", RASA_TIMEOUT_SECONDS="30"))
+    assert [problem.variable for problem in problems] == ["PROACTIVE_KEY_LEASE_SECONDS"]
+
+
+def test_a_proactive_key_ttl_of_zero_is_refused() -> None:
+    with patch.dict(os.environ, {"PROACTIVE_KEY_TTL_SECONDS": "0"}):
+        problems = configuration_problems(Settings(profile="embedded"))
+    assert [problem.variable for problem in problems] == ["PROACTIVE_KEY_TTL_SECONDS"]

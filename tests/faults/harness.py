@@ -236,6 +236,34 @@ def _abort_with_rst(writer: asyncio.StreamWriter) -> None:
     writer.transport.abort()
 
 
+class BackgroundApp:
+    """An aiohttp application served on a loopback port from its own event loop thread: a stand-in peer (a Rasa, or
+    the recording endpoint below) for the real processes under test."""
+
+    def __init__(self, app: web.Application) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="background-app", daemon=True)
+        self._thread.start()
+        self._runner = web.AppRunner(app, access_log=None)
+        self.port = asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(10)
+
+    async def _start(self) -> int:
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        return self._runner.addresses[0][1]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        """Stop serving and stop the loop."""
+        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=10)
+
+
 @dataclass(frozen=True)
 class ReceivedRequest:
     """One request the recording endpoint received, and the status it answered."""
@@ -258,19 +286,10 @@ class RecordingEndpoint:
         self.delay_seconds = delay_seconds
         self._received: list[ReceivedRequest] = []
         self._lock = threading.Lock()
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, name="recording-endpoint", daemon=True)
-        self._thread.start()
-        self._runner, self.port = asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(10)
-
-    async def _start(self) -> tuple[web.AppRunner, int]:
         app = web.Application()
         app.router.add_post("/{tail:.*}", self._record)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        return runner, runner.addresses[0][1]
+        self._served = BackgroundApp(app)
+        self.port = self._served.port
 
     async def _record(self, request: web.Request) -> web.Response:
         body = await request.read()
@@ -293,6 +312,4 @@ class RecordingEndpoint:
 
     def close(self) -> None:
         """Stop serving."""
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(timeout=10)
+        self._served.close()

@@ -27,6 +27,7 @@ from assistant.gateway.keys import ENGINE, HUB, RASA, SETTINGS
 from assistant.gateway.rasa_client import RasaTimeout, RasaUnavailable
 from assistant.proactive import deliveries
 from assistant.proactive.deliveries import KeyPolicy
+from assistant.proactive.earlier_attempts import already_triggered
 from assistant.proactive.notifications import Notification, UnknownSubject, trigger_entities
 from assistant.proactive.requests import InvalidProactiveRequest, ProactiveRequest, parse_request
 from assistant.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureRejected, verify
@@ -99,6 +100,19 @@ async def _notice_while_with_a_person(app: web.Application, conversation_id: str
     return [{"text": text}]
 
 
+async def _send(app: web.Application, sender: str, proactive: ProactiveRequest,
+                accepted: deliveries.Acceptance) -> list[dict[str, Any]] | None:
+    """Trigger the event in the conversation and return the messages for the open chat; None when an earlier
+    attempt under this key already put it there (it died, or timed out, before its response was stored)."""
+    if accepted.taken_over_since is not None and already_triggered(
+            await app[RASA].tracker_events(sender), proactive, accepted.taken_over_since):
+        log.warning("proactive %s for customer %s was already in the conversation; not sent again",
+                    proactive.event, proactive.customer_id)
+        return None
+    messages = await app[RASA].trigger_intent(sender, f"EXTERNAL_{proactive.event}", trigger_entities(proactive))
+    return messages or await _notice_while_with_a_person(app, sender, accepted.notification)
+
+
 async def proactive_message(request: web.Request) -> web.Response:
     """Start a proactive conversation (signed by the push service) and return the notification to show."""
     signed = _signed_request(request, await request.read())
@@ -110,17 +124,15 @@ async def proactive_message(request: web.Request) -> web.Response:
     app = request.app
     sender = sender_of(app, proactive.customer_id)
     try:
-        messages = await app[RASA].trigger_intent(sender, f"EXTERNAL_{proactive.event}", trigger_entities(proactive))
-        if not messages:
-            messages = await _notice_while_with_a_person(app, sender, accepted.notification)
+        messages = await _send(app, sender, proactive, accepted)
     except (RasaTimeout, RasaUnavailable) as exc:
-        # Forget the key so the push service's retry sends it. After a timeout Rasa may still have delivered it,
-        # and the retry then asks twice: better than a fraud check that never reaches the customer.
+        # Let go of the key so the push service's retry sends it; that retry first reads the conversation, since
+        # after a timeout Rasa may have taken the message all the same.
         await read(deliveries.release, app[ENGINE], proactive, accepted.lease, signed.signature)
         raise ApiError(503, "assistant_unavailable",
                        "The assistant could not start the conversation; nothing was sent. Please retry.") from exc
-    delivered = await app[HUB].to_customer(proactive.customer_id, {"type": "proactive", "messages": messages,
-                                                                    "notification": accepted.notification.as_json()})
+    notice = {"type": "proactive", "messages": messages, "notification": accepted.notification.as_json()}
+    delivered = 0 if messages is None else await app[HUB].to_customer(proactive.customer_id, notice)
     body = {"notification": accepted.notification.as_json(), "delivered_live": delivered > 0, "duplicate": False}
     if not await read(deliveries.record_response, app[ENGINE], proactive, accepted.lease, 200, body):
         log.warning("proactive %s for customer %s sent after its key's lease ran out; a retry may send it again",

@@ -2,7 +2,8 @@
 
 A new key is recorded `sending` under a short lease held by this attempt; the attempt's complete response is then
 stored and replayed for every later request with that key and the same request. A key whose lease ran out while
-`sending` (its holder crashed) is taken over by the next retry, which runs the request again. The same key with a
+`sending` (its holder crashed, or let go after a failure) is taken over by the next retry, which runs the request
+again. The same key with a
 different request is refused. Keys expire after a TTL; expired ones are purged as requests arrive.
 """
 
@@ -74,6 +75,9 @@ class Acceptance:
     notification: Notification
     lease: str | None = None
     replay: StoredResponse | None = None
+    # Set when this attempt took over a key an earlier attempt let go of or died holding: the key's first use, after
+    # which that attempt may already have put the message into the conversation.
+    taken_over_since: datetime | None = None
 
     @property
     def duplicate(self) -> bool:
@@ -132,7 +136,7 @@ def _existing(session: Session, request: ProactiveRequest, fingerprint: str, now
     lease = _take_over(session, delivery, now, policy)
     if lease is None:
         return _existing(session, request, fingerprint, now, policy)
-    return Acceptance(notification, lease=lease)
+    return Acceptance(notification, lease=lease, taken_over_since=delivery.created_at)
 
 
 def purge_expired_keys(session: Session, now: datetime, ttl_seconds: int) -> int:
@@ -173,11 +177,14 @@ def accept(engine: Engine, request: ProactiveRequest, signature: str, timestamp:
 
 
 def release(engine: Engine, request: ProactiveRequest, lease: str, signature: str) -> None:
-    """Forget an attempt whose message could not be sent, so the push service can retry it at once, even unchanged."""
+    """Let go of the key of an attempt whose message could not be sent, and forget its signature, so the push
+    service can retry at once, even unchanged."""
     with session_scope(engine) as session:
-        session.exec(delete(ProactiveDelivery).where(
+        # The key stays, its lease ended: the retry takes it over and, like any takeover, first checks that Rasa did
+        # not take the message after all (a timeout says nothing about that).
+        session.exec(update(ProactiveDelivery).where(
             ProactiveDelivery.idempotency_key == request.idempotency_key, ProactiveDelivery.status == "sending",
-            ProactiveDelivery.lease_token == lease))
+            ProactiveDelivery.lease_token == lease).values(lease_until=utcnow()))
         accepted = session.get(AcceptedSignature, signature)
         if accepted is not None:
             session.delete(accepted)

@@ -1,9 +1,11 @@
 """A gateway SIGKILLed while it holds a proactive idempotency key: the push service's retry against the restarted
-gateway sends the fraud check once the key's lease has run out, into the conversation exactly once.
+gateway sends the fraud check once the key's lease has run out, into the conversation exactly once, whether the
+gateway died before Rasa took the message or after.
 
 Real processes: the gateway (`python -m assistant.gateway`) on a real PostgreSQL database, killed with SIGKILL. Rasa
-is the gateway tests' stand-in (tests/gateway/conftest.py), served from this process behind the harness's TCP proxy,
-which black-holes the first attempt so that the gateway is mid-request, holding the key, when it dies.
+is the gateway tests' stand-in (tests/gateway/conftest.py), served from this process behind the harness's TCP proxy:
+the proxy black-holes the first attempt (the gateway dies before Rasa has it), or the stand-in records the message
+and is slow to answer (the gateway dies after Rasa has it, before it stored its response).
 """
 
 from __future__ import annotations
@@ -109,15 +111,28 @@ def retry_like_the_push_service(url: str, attempts: int = 10) -> list[int]:
     return statuses
 
 
-def test_a_gateway_killed_holding_a_key_leaves_it_to_the_retry_which_sends_the_fraud_check_once(stack: Stack) -> None:
-    stack.proxy.set_mode("blackhole")  # the first attempt reaches Rasa's socket but never Rasa
+def kill_gateway_mid_request(stack: Stack, after_rasa_took_it: bool) -> None:
+    """Send the first attempt and SIGKILL the gateway while it waits for Rasa, holding the key."""
+    if after_rasa_took_it:
+        stack.rasa.delay_seconds = 3  # Rasa records the message, then is slow to answer (past the kill)
+    else:
+        stack.proxy.set_mode("blackhole")  # the attempt reaches Rasa's socket but never Rasa
     with ThreadPoolExecutor(max_workers=1) as pool:
-        first = pool.submit(post_signed, stack.url, BODY, 30)
-        wait_for(lambda: key_status(stack.engine) == "sending", 10, "the gateway to take the key")
+        first = pool.submit(post_signed, stack.url, BODY, 60)
+        wait_for(lambda: key_status(stack.engine) == "sending" and len(stack.rasa.triggered) == int(after_rasa_took_it),
+                 10, "the gateway to take the key and call Rasa")
         stack.gateway.kill()
         with pytest.raises((ConnectionError, urllib.error.URLError)):
             first.result(10)
+    stack.rasa.delay_seconds = 0
     stack.proxy.set_mode("pass")
+
+
+@pytest.mark.parametrize("after_rasa_took_it", [False, True], ids=["before-rasa-took-it", "after-rasa-took-it"])
+def test_a_gateway_killed_holding_a_key_leaves_it_to_the_retry_which_sends_the_fraud_check_once(
+    stack: Stack, after_rasa_took_it: bool
+) -> None:
+    kill_gateway_mid_request(stack, after_rasa_took_it)
     stack.gateway.start()
 
     statuses = retry_like_the_push_service(stack.url)

@@ -70,13 +70,16 @@ class RasaStandIn:
         body = await request.json()
         sender = request.match_info["conversation_id"]
         self.triggered.append({"sender": sender, **body})
-        await asyncio.sleep(self.delay_seconds)
         if self.status != 200:
             return web.json_response({"status": "failure"}, status=self.status)
         events = self.trackers.setdefault(sender, [])
-        events.append({"event": "user", "text": f"EXTERNAL: {body['name']}", "timestamp": time.time()})
+        # As Rasa's UserUttered.create_external records it: the intent and the entities in parse_data.
+        entities = [{"entity": name, "value": value} for name, value in (body.get("entities") or {}).items()]
+        events.append({"event": "user", "text": f"EXTERNAL: {body['name']}", "timestamp": time.time(),
+                       "parse_data": {"intent": {"name": body["name"]}, "entities": entities}})
         replies = [] if _paused(events) else self.replies  # a paused conversation records the intent only
         events.extend(_bot_events(replies))
+        await asyncio.sleep(self.delay_seconds)  # Rasa has recorded the conversation before it answers
         return web.json_response({"tracker": {"sender_id": sender, "events": events},
                                   "messages": [{"recipient_id": sender, **reply} for reply in replies]})
 

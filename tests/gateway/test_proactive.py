@@ -11,6 +11,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from aiohttp import ClientSession
 from aiohttp.test_utils import TestClient
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
@@ -19,11 +20,15 @@ from sqlmodel import Session
 from assistant.db import utcnow
 from assistant.identity import conversation_id_for
 from assistant.proactive.deliveries import KeyPolicy, accept
+from assistant.gateway.keys import SETTINGS
 from assistant.proactive.models import ProactiveDelivery
+from assistant.proactive.notifications import trigger_entities
 from assistant.proactive.requests import parse_request
 from assistant.signing import sign
 from assistant.settings import Settings
-from tests.gateway.conftest import RasaStandIn, bearer, customer_socket, sign_in
+from tests.gateway.conftest import (
+    RASA_TOKEN, GatewayFactory, RasaStandIn, bearer, customer_socket, sign_in,
+)
 
 URL = "/api/v1/proactive"
 
@@ -136,6 +141,36 @@ async def test_a_key_left_sending_by_a_crash_is_sent_once_by_the_retry_after_its
     greetings = [m for m in history["messages"] if m.get("proactive") and m.get("text") == "Hello!"]
     assert (retried.status, (await retried.json())["duplicate"], (await again.json())["duplicate"]) == (200, False, True)
     assert (len(rasa.triggered), len(greetings)) == (1, 1)
+
+
+async def test_a_key_left_by_an_attempt_that_died_after_rasa_took_the_message_is_not_sent_twice(
+    client: TestClient, rasa: RasaStandIn, settings: Settings, sqlite_engine: Engine
+) -> None:
+    hold_key(sqlite_engine, settings, unusual_purchase())
+    async with ClientSession() as http:  # what the dead attempt had done: Rasa took the intent
+        await http.post(f"{rasa.url}/conversations/{conversation_id_for(1, settings.conversation_secret)}"
+                        f"/trigger_intent", params={"token": RASA_TOKEN},
+                        json={"name": "EXTERNAL_unusual_purchase", "entities": trigger_entities(parse_request(
+                            unusual_purchase()))})
+    age(sqlite_engine, "alert-1", lease_until=utcnow() - timedelta(seconds=1))
+
+    retried = await post_signed(client, settings, unusual_purchase())
+
+    assert (retried.status, (await retried.json())["duplicate"], len(rasa.triggered)) == (200, False, 1)
+
+
+async def test_a_retry_after_rasa_timed_out_but_took_the_message_does_not_send_it_twice(
+    gateway: GatewayFactory, rasa: RasaStandIn
+) -> None:
+    client = await gateway(RASA_TIMEOUT_SECONDS="0.2")
+    settings = client.server.app[SETTINGS]
+    rasa.delay_seconds = 1.0  # Rasa records the message, then answers too late
+    timed_out = await post_signed(client, settings, unusual_purchase(), timestamp=int(time.time()) - 5)
+    rasa.delay_seconds = 0.0
+
+    retried = await post_signed(client, settings, unusual_purchase())
+
+    assert (timed_out.status, retried.status, len(rasa.triggered)) == (503, 200, 1)
 
 
 async def test_the_same_key_with_another_transaction_is_422_and_sends_nothing(

@@ -87,6 +87,7 @@ def test_a_key_left_sending_by_a_crash_is_taken_over_once_its_lease_ran_out(bank
     retry = take(bank, offer(), "sha256=b")
 
     assert (retry.duplicate, retry.lease != crashed.lease, row(bank).lease_token) == (False, True, retry.lease)
+    assert retry.taken_over_since == row(bank).created_at  # since when the dead attempt may have sent it
 
 
 def test_an_attempt_that_lost_its_lease_does_not_overwrite_the_response_of_the_one_that_took_over(bank: Engine) -> None:
@@ -174,10 +175,15 @@ def test_an_unknown_customer_or_product_is_refused_and_nothing_is_recorded(bank:
         assert db.exec(select(ProactiveDelivery)).all() == []
 
 
-def test_a_released_request_can_be_sent_again_unchanged(bank: Engine) -> None:
+def test_a_released_request_can_be_sent_again_unchanged_by_a_retry_that_takes_the_key_over(bank: Engine) -> None:
     first = take(bank, offer(), "sha256=a")
     release(bank, offer(), first.lease, "sha256=a")
-    assert take(bank, offer(), "sha256=a").duplicate is False
+    retry = take(bank, offer(), "sha256=a")
+    assert (retry.duplicate, retry.taken_over_since is not None) == (False, True)
+
+
+def test_a_new_key_is_no_takeover(bank: Engine) -> None:
+    assert take(bank, offer(), "sha256=a").taken_over_since is None
 
 
 def test_of_concurrent_requests_with_one_key_exactly_one_holds_it_and_the_rest_are_told_to_retry(bank: Engine) -> None:

@@ -11,14 +11,21 @@ from sqlmodel import Session, col, select
 from assistant.alerts.models import AlertKind, OutboxMessage
 from assistant.alerts.outbox import IDEMPOTENCY_HEADER
 from assistant.alerts.raising import raise_alert
-from tests.builders import build_customer
+from assistant.bank.models import Transaction
+from tests.builders import AS_OF, build_customer
 
 
-def queue_alerts(engine: Engine, count: int) -> list[OutboxMessage]:
-    """One customer with `count` unusual-purchase alerts waiting in the outbox."""
+def queue_alerts(engine: Engine, count: int, with_purchases: bool = False) -> list[OutboxMessage]:
+    """One customer with `count` unusual-purchase alerts waiting in the outbox (and, `with_purchases`, the card
+    payments core-0, core-1, ... they are about, as the gateway looks them up)."""
     with Session(engine, expire_on_commit=False) as session:
         records = build_customer(session, 1)
         for number in range(count):
+            if with_purchases:
+                session.add(Transaction(external_id=f"core-{number}", customer_id=records.customer.id,
+                                        account_id=records.current.id, card_id=records.debit_card.id,
+                                        booked_at=AS_OF, amount_minor=-(10_000 + number), merchant="Joias do Rio",
+                                        category="jewellery", channel="card_present"))
             raise_alert(session, records.customer.id, AlertKind.unusual_purchase, f"unusual_purchase:core-{number}",
                         "first purchase in Brazil", {"transaction_id": f"core-{number}"})
         session.commit()

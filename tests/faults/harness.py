@@ -278,12 +278,13 @@ class RecordingEndpoint:
     """An HTTP server on a loopback port, on its own event loop thread, that records every POST it receives.
 
     It answers `status` (set it to 503 for an outage, back to 200 to recover) after `delay_seconds`, so that a
-    client's batch takes long enough for a test to kill it midway.
+    client's batch takes long enough for a test to kill it midway; a success carries `reply` as its JSON body.
     """
 
-    def __init__(self, status: int = 200, delay_seconds: float = 0.0) -> None:
+    def __init__(self, status: int = 200, delay_seconds: float = 0.0, reply: object = None) -> None:
         self.status = status
         self.delay_seconds = delay_seconds
+        self.reply = {"status": "recorded"} if reply is None else reply
         self._received: list[ReceivedRequest] = []
         self._lock = threading.Lock()
         app = web.Application()
@@ -298,7 +299,7 @@ class RecordingEndpoint:
         status = self.status
         with self._lock:
             self._received.append(ReceivedRequest(request.path, dict(request.headers), body, status))
-        return web.json_response({"status": "recorded" if status < 300 else "unavailable"}, status=status)
+        return web.json_response(self.reply if status < 300 else {"status": "unavailable"}, status=status)
 
     def url(self, path: str) -> str:
         """The endpoint's URL for `path` (which starts with a slash)."""

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import random
 import time
 import urllib.error
 import urllib.request
+from typing import Any
+
+import aiohttp
 
 RATE_LIMIT_RETRIES = 5
 
@@ -59,6 +64,86 @@ class ChatClient:
                                          headers={"Authorization": f"Bearer {self.token}"})
         with urllib.request.urlopen(request, timeout=self.timeout) as response:
             return json.loads(response.read())["messages"]
+
+    def live(self) -> "LiveChannel":
+        """The customer's live channel (websocket), not yet connected."""
+        return LiveChannel(self.gateway_url, self.token)
+
+
+class LiveChannel:
+    """The customer's websocket: remembers the last `seq` it received, asks for what came after it when it
+    reconnects, and drops an event whose `seq` it has already seen (assistant/gateway/realtime.py)."""
+
+    def __init__(self, gateway_url: str, token: str, max_delay_seconds: float = 5.0) -> None:
+        self.url = gateway_url.replace("http", "ws", 1) + "/api/v1/chat/ws"
+        self.token = token
+        self.max_delay_seconds = max_delay_seconds
+        self.last_seq: int | None = None
+        self.duplicates = 0
+        self._seen: set[int] = set()
+        self._session: aiohttp.ClientSession | None = None
+        self._socket: aiohttp.ClientWebSocketResponse | None = None
+
+    async def connect(self, timeout: float = 30.0) -> dict[str, Any]:
+        """Open (or reopen) the socket, retrying with exponential back-off and jitter; the ready frame."""
+        self._session = self._session or aiohttp.ClientSession()
+        deadline = time.monotonic() + timeout
+        failures = 0
+        while True:
+            try:
+                return await self._open()
+            except (aiohttp.ClientError, OSError, ConnectionError):
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(min(self.max_delay_seconds, 0.2 * 2 ** failures) * (0.5 + random.random() / 2))
+                failures += 1
+
+    async def _open(self) -> dict[str, Any]:
+        self._socket = await self._session.ws_connect(self.url)
+        auth: dict[str, Any] = {"type": "auth", "token": self.token}
+        if self.last_seq is not None:
+            auth["last_seq"] = self.last_seq
+        await self._socket.send_json(auth)
+        ready = await self._socket.receive()
+        if ready.type != aiohttp.WSMsgType.TEXT:
+            raise ConnectionError(f"the live channel closed before it was ready ({self._socket.close_code})")
+        frame = json.loads(ready.data)
+        if self.last_seq is None and isinstance(frame.get("last_seq"), int):
+            self.last_seq = frame["last_seq"]
+        return frame
+
+    async def receive(self, timeout: float) -> dict[str, Any] | None:
+        """The next event not seen before; None when nothing comes within `timeout` seconds.
+
+        ConnectionError when the socket has closed (call `connect` to resume from the last seq)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while (left := deadline - loop.time()) > 0:
+            try:
+                message = await self._socket.receive(timeout=left)
+            except asyncio.TimeoutError:
+                return None
+            if message.type != aiohttp.WSMsgType.TEXT:
+                raise ConnectionError(f"the live channel closed ({self._socket.close_code})")
+            event = json.loads(message.data)
+            if event.get("type") in {"pong", "error"}:
+                continue
+            seq = event.get("seq")
+            if isinstance(seq, int):
+                if seq in self._seen:
+                    self.duplicates += 1
+                    continue
+                self._seen.add(seq)
+                self.last_seq = max(seq, self.last_seq or 0)
+            return event
+        return None
+
+    async def close(self) -> None:
+        """Close the socket and its HTTP session."""
+        if self._socket is not None:
+            await self._socket.close()
+        if self._session is not None:
+            await self._session.close()
 
 
 def texts(messages: list[dict]) -> str:

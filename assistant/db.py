@@ -75,6 +75,7 @@ def register_tables() -> None:
     import assistant.bank.models  # noqa: F401
     import assistant.handoff.models  # noqa: F401
     import assistant.identities.models  # noqa: F401
+    import assistant.live.models  # noqa: F401
     import assistant.models.records  # noqa: F401
     import assistant.proactive.models  # noqa: F401
 

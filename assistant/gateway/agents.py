@@ -15,6 +15,7 @@ from assistant.gateway.database import read
 from assistant.gateway.errors import ApiError
 from assistant.gateway.inputs import json_object, whole_number
 from assistant.gateway.keys import ARTICLES, ENGINE, HUB, RASA, SETTINGS
+from assistant.gateway.live import publish
 from assistant.gateway.rasa_errors import from_rasa
 from assistant.gateway.signed_in import SignedInAgent, signed_in_agent
 from assistant.gateway.suggestions import KnowledgeUnavailable
@@ -70,8 +71,8 @@ async def _say(request: web.Request, agent: SignedInAgent, customer_id: int, tex
     event = {"event": "bot", "text": text, "timestamp": at,
              "metadata": {"agent_id": str(agent.id), "agent_name": agent.name}}
     await _rasa(request.app[RASA].append_events(sender_of(request.app, customer_id), [event]))
-    await request.app[HUB].to_customer(customer_id, {"type": "agent", "messages": [{"text": text}],
-                                                     "agent": {"id": str(agent.id), "name": agent.name}})
+    await publish(request.app, customer_id, {"type": "agent", "messages": [{"text": text}],
+                                             "agent": {"id": str(agent.id), "name": agent.name}})
     return {"from": "agent", "agent_id": str(agent.id), "agent_name": agent.name, "text": text}
 
 
@@ -152,6 +153,6 @@ async def resolve(request: web.Request) -> web.Response:
                                                       "timestamp": time.time()}]))
     messages = await _rasa(rasa.trigger_intent(conversation_id, HANDBACK_INTENT, {}))
     ticket = await _desk(request, agent_desk.resolve, ticket_id, agent.id)
-    await request.app[HUB].to_customer(customer_id, {"type": "handback", "messages": messages})
+    await publish(request.app, customer_id, {"type": "handback", "messages": messages})
     await request.app[HUB].to_agents(QUEUE_CHANGED)
     return web.json_response({"ticket": ticket, "messages": messages})

@@ -24,6 +24,7 @@ from assistant.gateway.errors import ApiError
 from assistant.gateway.handoff_routing import agents_of
 from assistant.gateway.inputs import parse_json_object
 from assistant.gateway.keys import ENGINE, HUB, RASA, SETTINGS
+from assistant.gateway.live import publish
 from assistant.gateway.rasa_client import RasaTimeout, RasaUnavailable
 from assistant.proactive import deliveries
 from assistant.proactive.deliveries import KeyPolicy
@@ -132,7 +133,7 @@ async def proactive_message(request: web.Request) -> web.Response:
         raise ApiError(503, "assistant_unavailable",
                        "The assistant could not start the conversation; nothing was sent. Please retry.") from exc
     notice = {"type": "proactive", "messages": messages, "notification": accepted.notification.as_json()}
-    delivered = 0 if messages is None else await app[HUB].to_customer(proactive.customer_id, notice)
+    delivered = 0 if messages is None else await publish(app, proactive.customer_id, notice)
     body = {"notification": accepted.notification.as_json(), "delivered_live": delivered > 0, "duplicate": False}
     if not await read(deliveries.record_response, app[ENGINE], proactive, accepted.lease, 200, body):
         log.warning("proactive %s for customer %s sent after its key's lease ran out; a retry may send it again",

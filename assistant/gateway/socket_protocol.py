@@ -68,6 +68,11 @@ async def open_socket(request: web.Request) -> web.WebSocketResponse:
 
 async def receive_auth_token(socket: web.WebSocketResponse) -> str:
     """The token of the first frame, or SocketRefused if it is late or not an auth frame."""
+    return (await receive_auth_frame(socket))["token"]
+
+
+async def receive_auth_frame(socket: web.WebSocketResponse) -> dict[str, Any]:
+    """The first frame, an auth frame with a token, or SocketRefused if it is late or not one."""
     try:
         message = await socket.receive(timeout=AUTH_TIMEOUT_SECONDS)
     except asyncio.TimeoutError as exc:
@@ -75,7 +80,7 @@ async def receive_auth_token(socket: web.WebSocketResponse) -> str:
     frame = json_frame(message)
     if frame is None or frame.get("type") != "auth" or not isinstance(frame.get("token"), str):
         raise SocketRefused(CLOSE_BAD_FRAME, 'the first frame must be {"type": "auth", "token": "..."}')
-    return frame["token"]
+    return frame
 
 
 def refusal(error: ApiError) -> SocketRefused:
@@ -146,12 +151,17 @@ class _Allowance:
         return False
 
 
-async def serve_until_closed(socket: web.WebSocketResponse, unsupported: str, admit: Admission | None = None) -> None:
+async def serve_until_closed(socket: web.WebSocketResponse, unsupported: str, admit: Admission | None = None,
+                             ready: dict[str, Any] | None = None,
+                             after_ready: Callable[[], Awaitable[object]] | None = None) -> None:
     """Say ready, answer pings, and answer any other text frame with an error saying `unsupported`.
 
-    With `admit`, every frame the client sends is first taken from its allowance (_Allowance).
+    With `admit`, every frame the client sends is first taken from its allowance (_Allowance). `ready` is the
+    ready frame (`{"type": "ready"}` by default); `after_ready` runs once it is sent, before any frame is read.
     """
-    await socket.send_json({"type": "ready"})
+    await socket.send_json(ready or {"type": "ready"})
+    if after_ready is not None:
+        await after_ready()
     allowance = _Allowance(admit) if admit is not None else None
     async for message in socket:
         if message.type in (WSMsgType.TEXT, WSMsgType.BINARY) and allowance and not await allowance.admits(socket):

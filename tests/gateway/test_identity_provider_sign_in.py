@@ -222,7 +222,7 @@ async def test_the_customer_socket_signs_in_with_a_provider_token(
 ) -> None:
     socket = await bank_gateway.ws_connect("/api/v1/chat/ws")
     await socket.send_json({"type": "auth", "token": identity_provider.customer_token(CUSTOMER)})
-    assert await socket.receive_json(timeout=5) == {"type": "ready"}
+    assert await socket.receive_json(timeout=5) == {"type": "ready", "last_seq": 0}
 
 
 @pytest.mark.parametrize("token_of, code", [

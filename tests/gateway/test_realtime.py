@@ -27,7 +27,7 @@ async def _connect(client: TestClient, token: str) -> web.WebSocketResponse:
 
 async def test_a_signed_in_customer_gets_ready_and_then_the_events_pushed_to_them(client: TestClient) -> None:
     socket = await _connect(client, await sign_in(client, 1))
-    assert await socket.receive_json(timeout=2) == {"type": "ready"}
+    assert await socket.receive_json(timeout=2) == {"type": "ready", "last_seq": 0}
 
     delivered = await client.server.app[HUB].to_customer(1, {"type": "agent", "messages": [{"text": "Hi, I'm Sam"}]})
 
@@ -130,7 +130,7 @@ async def test_every_script_the_chat_page_loads_is_served_as_javascript(client: 
 async def test_the_socket_is_closed_with_4401_when_its_sign_in_expires(gateway: GatewayFactory) -> None:
     client = await gateway(JWT_TTL_SECONDS="1")
     socket = await _connect(client, await sign_in(client, 1))
-    assert await socket.receive_json(timeout=2) == {"type": "ready"}
+    assert await socket.receive_json(timeout=2) == {"type": "ready", "last_seq": 0}
 
     message = await socket.receive(timeout=5)
 

@@ -122,9 +122,10 @@
     if (!sessionStorage.getItem(TOKEN_KEY)) return;
     live = window.LumenLive.connect(sessionStorage.getItem(TOKEN_KEY), {
       onEvent: showEvent,
-      onReady: (isReconnect) => {
+      onReady: (isReconnect, resumed) => {
         document.body.dataset.live = "on";
-        if (isReconnect) loadHistory(null);
+        // A resumed channel sends what was missed itself; otherwise the history (the tracker) is the record.
+        if (isReconnect && !resumed) loadHistory(null);
       },
       onDown: () => { document.body.dataset.live = "off"; },
       onRefused: (reason) => signOut(reason.charAt(0).toUpperCase() + reason.slice(1) + "."),

@@ -1,5 +1,6 @@
 // The chat's live channel: the customer websocket (auth frame first), kept open with reconnects.
-// Protocol: assistant/gateway/realtime.py. Events: bot, agent, proactive, handoff, handback.
+// Protocol: assistant/gateway/realtime.py. Events: bot, agent, proactive, handoff, handback, each with its `seq`.
+// A reconnect says the last seq it received and the gateway sends what came after it; a seq seen before is dropped.
 "use strict";
 
 window.LumenLive = (function () {
@@ -13,25 +14,44 @@ window.LumenLive = (function () {
     return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/v1/chat/ws";
   }
 
-  // handlers: onEvent(event), onReady(isReconnect), onDown(), onRefused(reason)
+  // handlers: onEvent(event), onReady(isReconnect, resumed), onDown(), onRefused(reason);
+  // `resumed` is true when the gateway sends what this page missed (else the page reloads the history).
   function connect(token, handlers) {
     let socket = null;
     let stopped = false;
     let failures = 0;
     let everReady = false;
     let timer = null;
+    let lastSeq = null;
+    const seen = new Set();
 
     function open() {
       socket = new WebSocket(socketUrl());
-      socket.addEventListener("open", () => socket.send(JSON.stringify({ type: "auth", token })));
+      socket.addEventListener("open", () => {
+        const auth = { type: "auth", token };
+        if (lastSeq !== null) auth.last_seq = lastSeq;
+        socket.send(JSON.stringify(auth));
+      });
       socket.addEventListener("message", (message) => {
         let event;
         try { event = JSON.parse(message.data); } catch (e) { return; }
         if (event.type === "ready") {
-          handlers.onReady(everReady);
+          const numbered = typeof event.last_seq === "number";
+          const resumed = numbered && lastSeq !== null && event.last_seq >= lastSeq;
+          if (numbered && !resumed) {
+            // First connection, or the gateway's numbering is behind ours: start from where it is now.
+            lastSeq = event.last_seq;
+            seen.clear();
+          }
+          handlers.onReady(everReady, resumed);
           everReady = true;
           failures = 0;
         } else if (event.type !== "pong" && event.type !== "error") {
+          if (typeof event.seq === "number") {
+            if (seen.has(event.seq)) return;
+            seen.add(event.seq);
+            lastSeq = Math.max(lastSeq || 0, event.seq);
+          }
           handlers.onEvent(event);
         }
       });

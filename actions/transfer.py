@@ -30,7 +30,7 @@ from assistant.db import utcnow
 
 YES_NO = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
 TRANSFER_SLOTS = ("transfer_amount", "transfer_payee", "transfer_payee_id", "transfer_source_account",
-                  "transfer_source_account_id", "requested_slot")
+                  "transfer_source_account_id", "transfer_quote_id", "requested_slot")
 MISSING_DETAILS = ("I'm missing some details of the transfer, so no money has moved. "
                    "Tell me how much, to whom and from which account, and we'll start again.")
 
@@ -49,6 +49,12 @@ def _text(value: Any) -> str:
     if isinstance(value, list):
         value = value[0] if value else ""
     return "" if value is None else str(value)
+
+
+def _quote_id(tracker: Tracker) -> str | None:
+    """The id minted when the customer was asked to confirm this transfer, or None if they never were."""
+    quote = tracker.get_slot("transfer_quote_id")
+    return str(quote) if quote else None
 
 
 def _pending(tracker: Tracker) -> tuple[Decimal, int, int] | None:
@@ -176,23 +182,13 @@ class ActionAskTransferConfirmation(CustomerAction):
         amount_text = format_money(quote.amount, quote.currency)
         dispatcher.utter_message(text=f"Send {amount_text} to {quote.payee_name} from your {quote.source_name}?",
                                  buttons=YES_NO)
-        return []
-
-
-def confirming_message_id(tracker: Tracker) -> str:
-    """The id Rasa gave the customer's latest message, which makes a redelivered "yes" the same transfer."""
-    if tracker.latest_message.get("message_id"):
-        return str(tracker.latest_message["message_id"])
-    user_events = [e for e in tracker.events if e.get("event") == "user"]
-    if user_events and (user_events[-1].get("message_id") or user_events[-1].get("timestamp")):
-        return str(user_events[-1].get("message_id") or user_events[-1]["timestamp"])
-    # Without any id a fixed key would turn every later transfer into a "repeat" of the first; a fresh one
-    # cannot merge two different confirmations.
-    return f"unidentified-{uuid.uuid4()}"
+        # The key belongs to what the customer is asked to confirm, not to the message that confirms it: a "yes"
+        # repeated because the first one got no answer (the action server died mid-transfer) is the same transfer.
+        return [SlotSet("transfer_quote_id", uuid.uuid4().hex)]
 
 
 class ActionExecuteTransfer(CustomerAction):
-    """The confirmed transfer happens once, even if the confirmation is delivered twice."""
+    """The confirmed transfer happens once, even if the customer confirms it again after a crash."""
 
     def name(self) -> str:
         return "action_execute_transfer"
@@ -202,20 +198,21 @@ class ActionExecuteTransfer(CustomerAction):
 
     async def run_for_customer(self, customer: int, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: dict[str, Any]) -> list[dict[str, Any]]:
-        pending = _pending(tracker)
-        if pending is None:
+        pending, quote_id = _pending(tracker), _quote_id(tracker)
+        if pending is None or quote_id is None:
             dispatcher.utter_message(text="There's no transfer waiting for your confirmation, so no money has moved.")
             return clear_transfer()
         amount, payee_id, source_id = pending
-        key = f"{conversation_ref(tracker)}:{confirming_message_id(tracker)}"
+        key = f"{conversation_ref(tracker)}:{quote_id}"
         try:
             with session() as db:
                 done = execute_transfer(db, customer, key, source_id, payee_id, amount, utcnow())
         except TransferRefused as refused:
             dispatcher.utter_message(text=f"I couldn't send that: {refused} No money has moved.")
             return clear_transfer()
+        opening = "That transfer had already gone through:" if done.repeated else "Done."
         dispatcher.utter_message(
-            text=f"Done. {format_money(done.amount, done.currency)} has gone to {done.payee_name} from your "
+            text=f"{opening} {format_money(done.amount, done.currency)} has gone to {done.payee_name} from your "
                  f"{done.source_name}. Its balance is now {format_money(done.source_balance, done.currency)}."
         )
         return clear_transfer()

@@ -25,9 +25,10 @@ def _slots(events: list[dict]) -> dict:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
-def _ready(records: CustomerRecords, amount: str = "25.00") -> dict:
+def _ready(records: CustomerRecords, amount: str = "25.00", quote_id: str = "quote-1") -> dict:
     return {"transfer_amount": amount, "transfer_payee": "Mum", "transfer_payee_id": records.payees["Mum"].id,
-            "transfer_source_account": records.current.name, "transfer_source_account_id": records.current.id}
+            "transfer_source_account": records.current.name, "transfer_source_account_id": records.current.id,
+            "transfer_quote_id": quote_id}
 
 
 def _add_payee(engine: Engine, records: CustomerRecords, name: str, account_id: int | None = None) -> int:
@@ -111,6 +112,30 @@ async def test_a_redelivered_confirmation_moves_the_money_once(records: Customer
     assert (len(transfers), _balance(action_db, records.current.id)) == (1, 242_567)
 
 
+async def test_a_yes_repeated_in_a_new_message_after_a_crash_moves_the_money_once(records: CustomerRecords,
+                                                                                  action_db: Engine) -> None:
+    for message_id in ("yes-1", "yes-again"):
+        messages, _ = await run_action(ActionExecuteTransfer(), make_tracker(
+            records.customer.id, slots=_ready(records), intent="affirm", message_id=message_id))
+    assert (_transfer_count(action_db), _balance(action_db, records.current.id),
+            messages[0]["text"].startswith("That transfer had already gone through")) == (1, 242_567, True)
+
+
+async def test_a_confirmation_without_a_quote_moves_no_money(records: CustomerRecords, action_db: Engine) -> None:
+    slots = {**_ready(records), "transfer_quote_id": None}
+    messages, _ = await run_action(ActionExecuteTransfer(), make_tracker(records.customer.id, slots=slots))
+    assert ("no money has moved" in messages[0]["text"], _transfer_count(action_db)) == (True, 0)
+
+
+async def test_each_confirmation_question_mints_a_new_quote_id(records: CustomerRecords) -> None:
+    quotes = set()
+    for _ in range(2):
+        _, events = await run_action(ActionAskTransferConfirmation(),
+                                     make_tracker(records.customer.id, slots=_ready(records, quote_id=None)))
+        quotes.add(_slots(events)["transfer_quote_id"])
+    assert len(quotes) == 2 and None not in quotes
+
+
 async def test_the_payee_id_slot_cannot_send_from_another_customers_account(records: CustomerRecords,
                                                                            action_db: Engine) -> None:
     with Session(action_db, expire_on_commit=False) as db:
@@ -180,10 +205,10 @@ async def test_a_confirmed_transfer_to_own_savings_moves_money_on_both_sides(rec
     assert (_balance(action_db, records.current.id), _balance(action_db, records.savings.id)) == (235_067, 1_210_000)
 
 
-async def test_two_separate_confirmations_are_two_transfers(records: CustomerRecords, action_db: Engine) -> None:
-    for message_id in ("yes-1", "yes-2"):
-        await run_action(ActionExecuteTransfer(), make_tracker(records.customer.id, slots=_ready(records),
-                                                               intent="affirm", message_id=message_id))
+async def test_two_separate_quotes_are_two_transfers(records: CustomerRecords, action_db: Engine) -> None:
+    for quote_id in ("quote-1", "quote-2"):
+        await run_action(ActionExecuteTransfer(), make_tracker(records.customer.id, slots=_ready(records, quote_id=quote_id),
+                                                               intent="affirm"))
     assert (_transfer_count(action_db), _balance(action_db, records.current.id)) == (2, 240_067)
 
 
@@ -201,13 +226,13 @@ async def test_an_unaffordable_transfer_is_refused_at_execution_and_moves_nothin
     assert ("enough" in messages[0]["text"], _balance(action_db, records.current.id)) == (True, 245_067)
 
 
-async def test_the_idempotency_key_is_the_conversation_reference_and_the_confirming_message(
+async def test_the_idempotency_key_is_the_conversation_reference_and_the_quote(
         records: CustomerRecords, action_db: Engine) -> None:
-    tracker = make_tracker(records.customer.id, slots=_ready(records), intent="affirm", message_id="yes-42")
+    tracker = make_tracker(records.customer.id, slots=_ready(records, quote_id="q-42"), intent="affirm")
     await run_action(ActionExecuteTransfer(), tracker)
     with Session(action_db) as db:
         transfer = db.exec(select(Transfer)).one()
-    assert transfer.idempotency_key == f"{conversation_reference(tracker.sender_id)}:yes-42"
+    assert transfer.idempotency_key == f"{conversation_reference(tracker.sender_id)}:q-42"
 
 
 async def test_neither_the_transfer_nor_its_audit_entry_stores_the_sender_id(records: CustomerRecords,

@@ -1,8 +1,7 @@
 """The outbox's claims: which worker may send which message, for how long, and what became of each attempt.
 
-A worker claims a batch in one statement: an UPDATE of the due, unclaimed (or lease-expired) rows picked by a
-subquery that is `FOR UPDATE SKIP LOCKED` on PostgreSQL, so concurrent workers take disjoint batches without
-waiting on each other; SQLite runs one writer at a time, so the same UPDATE is a conditional update there. Before
+A worker claims a batch of due messages with a lease (assistant/leases.py: `FOR UPDATE SKIP LOCKED` on
+PostgreSQL, a conditional update on SQLite), so concurrent workers take disjoint batches. Before
 each send the worker renews its lease and counts the attempt, again conditionally: if its lease ran out and
 another worker took the message over, it does not send. A killed worker's claims simply expire.
 """
@@ -11,34 +10,23 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from assistant.alerts.models import OutboxMessage
+from assistant.leases import claim
 
 _REASON_CHARS = 500
 
 
-def _claimable(now: datetime):
-    return (col(OutboxMessage.delivered_at).is_(None), col(OutboxMessage.dead_at).is_(None),
-            OutboxMessage.next_attempt_at <= now,
-            or_(col(OutboxMessage.lease_until).is_(None), col(OutboxMessage.lease_until) < now))
-
-
 def claim_due(engine: Engine, worker: str, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:
     """Claim up to `limit` due messages for `worker` until now + lease, oldest first; the messages claimed."""
-    # A materialized CTE runs once: PostgreSQL may re-run a plain `IN (subquery ... LIMIT)` for each row it
-    # scans, and with SKIP LOCKED each run picks different rows, so one worker would claim far past the limit.
-    picked = (select(OutboxMessage.id).where(*_claimable(now)).order_by(col(OutboxMessage.id)).limit(limit)
-              .with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED"))
-    claim = (update(OutboxMessage).where(col(OutboxMessage.id).in_(select(picked.c.id)), *_claimable(now))
-             .values(claimed_by=worker, lease_until=now + lease).returning(OutboxMessage.id))
+    ids = claim(engine, OutboxMessage, worker, now, lease, limit, col(OutboxMessage.delivered_at).is_(None),
+                col(OutboxMessage.dead_at).is_(None), OutboxMessage.next_attempt_at <= now)
+    if not ids:
+        return []
     with Session(engine, expire_on_commit=False) as session:
-        ids = list(session.execute(claim).scalars())
-        session.commit()
-        if not ids:
-            return []
         return list(session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(ids))
                                  .order_by(col(OutboxMessage.id))).all())
 

@@ -12,12 +12,12 @@ from functools import partial
 
 from rasa_sdk import utils
 from rasa_sdk.endpoint import create_app_for_serve
-from rasa_sdk.executor import ActionExecutor
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic.worker.loader import AppLoader
 
+from actions.outage import GuardedActionExecutor
 from assistant.configuration import require_valid_configuration
 from assistant.log_redaction import install_log_redaction
 
@@ -33,9 +33,10 @@ def _presented_token(request: Request) -> str:
 
 
 def create_action_app(token: str) -> Sanic:
-    """rasa-sdk's action endpoint with the actions registered, answering only requests that carry `token`."""
+    """rasa-sdk's action endpoint with the actions registered (each guarded against database outages: outage.py),
+    answering only requests that carry `token`."""
     install_log_redaction()  # in each Sanic worker process too
-    executor = ActionExecutor()
+    executor = GuardedActionExecutor()
     executor.register_package(ACTIONS_PACKAGE)
     app = create_app_for_serve(executor, cors_origins=None)  # no CORS: no browser ever calls it
 

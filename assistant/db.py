@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+import math
 from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import DateTime, event, inspect, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
 
-from assistant.settings import get_settings
+from assistant.settings import Settings, get_settings
 
 
 class UTCDateTime(TypeDecorator):
@@ -44,9 +47,15 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def make_engine(url: str) -> Engine:
+# The execution option under which an engine carries how long one call may take before its caller gives up.
+CALL_TIMEOUT_OPTION = "assistant_call_timeout_seconds"
+
+
+def make_engine(url: str, settings: Settings | None = None) -> Engine:
     """Create an engine; SQLite gets WAL and foreign keys so it behaves like the production store. Statement
-    parameters (amounts, names, keys) never appear in errors or logs (hide_parameters)."""
+    parameters (amounts, names, keys) never appear in errors or logs (hide_parameters). PostgreSQL gets connect,
+    statement and pool timeouts (DATABASE_*_TIMEOUT_SECONDS) and a ping on checkout, so that a connection the
+    network reset is replaced on the next request instead of failing it."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
@@ -60,7 +69,36 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)
+    settings = settings or get_settings()
+    connect, statement = settings.database_connect_timeout_seconds, settings.database_statement_timeout_seconds
+    pool = settings.database_pool_timeout_seconds
+    connect_args = {
+        "connect_timeout": max(2, math.ceil(connect)),  # whole seconds, at least 2 (libpq's rule)
+        # The server cancels a statement (and drops a transaction left idle) that runs too long.
+        "options": f"-c statement_timeout={round(statement * 1000)} "
+                   f"-c idle_in_transaction_session_timeout={round((connect + statement) * 1000)}",
+        # A peer that stops acknowledging (a dead host, a dropped route) is noticed by the kernel, not waited on.
+        "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3,
+        "tcp_user_timeout": round((connect + statement) * 1000),
+    }
+    # A peer that acknowledges but never answers (a hung proxy) is noticed only by the caller's own clock.
+    call_timeout = pool + max(2, math.ceil(connect)) + statement + 1
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=pool,
+                         connect_args=connect_args, hide_parameters=True,
+                         execution_options={CALL_TIMEOUT_OPTION: call_timeout})
+
+
+def call_timeout_seconds(engine: Engine) -> float | None:
+    """How long one blocking call on this engine may take before its caller treats the database as unreachable."""
+    return engine.get_execution_options().get(CALL_TIMEOUT_OPTION)
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """Whether an error means the database could not be reached or answered in time (an outage), rather than
+    a refusal of what was asked (a constraint, a bad statement)."""
+    if isinstance(exc, (OperationalError, InterfaceError, PoolTimeout)):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 @lru_cache(maxsize=4)

@@ -109,6 +109,14 @@ class Settings:
     database_url: str = field(
         default_factory=lambda: _env("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bank.db'}")
     )
+    # How long a PostgreSQL connection may take to open, one statement may run (the server cancels it), and a
+    # request may wait for a pooled connection; a call that outlasts all three together is given up as an outage.
+    database_connect_timeout_seconds: float = field(
+        default_factory=lambda: float(_env("DATABASE_CONNECT_TIMEOUT_SECONDS", "5")))
+    database_statement_timeout_seconds: float = field(
+        default_factory=lambda: float(_env("DATABASE_STATEMENT_TIMEOUT_SECONDS", "15")))
+    database_pool_timeout_seconds: float = field(
+        default_factory=lambda: float(_env("DATABASE_POOL_TIMEOUT_SECONDS", "10")))
     # Signs conversation ids so the action server can trust the customer behind a sender id.
     conversation_secret: str = _secret("CONVERSATION_SECRET", "dev-conversation-secret-change-me")
     jwt_secret: str = _secret("JWT_SECRET", "dev-jwt-secret-change-me-please-32b")

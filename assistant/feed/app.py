@@ -15,6 +15,7 @@ from assistant.db import make_engine
 from assistant.feed.keys import ENGINE, PIPELINE, QUEUE, SETTINGS, SOURCES
 from assistant.feed.routes import setup_routes
 from assistant.gateway.browser_policy import SECURITY_HEADERS
+from assistant.gateway.database import database_outages
 from assistant.gateway.middlewares import json_errors, size_limit_middleware
 from assistant.settings import Settings, get_settings
 
@@ -24,7 +25,7 @@ MAX_BODY_BYTES = 1024 * 1024
 
 async def database_engine(app: web.Application) -> AsyncIterator[None]:
     """Open the bank database engine for the app's lifetime."""
-    engine = make_engine(app[SETTINGS].database_url)
+    engine = make_engine(app[SETTINGS].database_url, app[SETTINGS])
     app[ENGINE] = engine
     yield
     engine.dispose()
@@ -58,6 +59,6 @@ def init_app(settings: Settings | None = None) -> web.Application:
     app[SOURCES] = settings.feed_sources
     app.cleanup_ctx.extend([database_engine, transaction_pipeline])
     setup_routes(app)
-    app.middlewares.extend([json_errors, size_limit_middleware(MAX_BODY_BYTES)])
+    app.middlewares.extend([json_errors, database_outages, size_limit_middleware(MAX_BODY_BYTES)])
     app.on_response_prepare.append(add_security_headers)
     return app

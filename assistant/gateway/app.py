@@ -26,7 +26,7 @@ _BODY_OVERHEAD_BYTES = 4096
 
 async def database_engine(app: web.Application) -> AsyncIterator[None]:
     """Open the bank database engine for the app's lifetime."""
-    engine = make_engine(app[SETTINGS].database_url)
+    engine = make_engine(app[SETTINGS].database_url, app[SETTINGS])
     app[ENGINE] = engine
     yield
     engine.dispose()

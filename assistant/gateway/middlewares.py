@@ -1,4 +1,5 @@
-"""Request middlewares: a size limit and JSON errors without stack traces (browser policy: browser_policy.py)."""
+"""Request middlewares: a size limit and JSON errors without stack traces (database outages: database.py; browser
+policy: browser_policy.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from assistant.gateway.database import database_outages
 from assistant.gateway.errors import ApiError
 
 log = logging.getLogger(__name__)
@@ -66,5 +68,5 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
 
 
 def setup_middlewares(app: web.Application, max_body_bytes: int) -> None:
-    """Install the middlewares, outermost first."""
-    app.middlewares.extend([json_errors, size_limit_middleware(max_body_bytes)])
+    """Install the middlewares, outermost first (a database outage becomes a 503 before json_errors renders it)."""
+    app.middlewares.extend([json_errors, database_outages, size_limit_middleware(max_body_bytes)])

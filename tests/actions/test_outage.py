@@ -67,7 +67,8 @@ def _texts(answer: dict) -> list[str]:
 
 def _ready_transfer(records: CustomerRecords) -> dict[str, Any]:
     return {"transfer_amount": "25.00", "transfer_payee": "Mum", "transfer_payee_id": records.payees["Mum"].id,
-            "transfer_source_account": records.current.name, "transfer_source_account_id": records.current.id}
+            "transfer_source_account": records.current.name, "transfer_source_account_id": records.current.id,
+            "transfer_quote_id": "quote-1"}
 
 
 async def test_a_balance_asked_while_the_connections_are_reset_and_refused_says_try_again_then_works_again(

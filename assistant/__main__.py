@@ -1,4 +1,5 @@
-"""Command line: `python -m assistant seed ...`, `agents ...`, `customers ...`, `config check` (`--help` says more)."""
+"""Command line: `python -m assistant seed ...`, `agents ...`, `customers ...`, `ledger check`, `config check`
+(`--help` says more)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
 
 from assistant.alerts.dead_letter_cli import add_dead_letters_parser
+from assistant.bank.ledger_cli import add_ledger_parser
 from assistant.cli import add_database_url, run_chosen_command
 from assistant.handoff.cli import add_agents_parser
 from assistant.identities.cli import add_customers_parser
@@ -119,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_privacy_parser(commands, settings.database_url, settings.tracker_store_url)
     alerts = commands.add_parser("alerts", help="the alert outbox (`python -m assistant.alerts` has the rest)")
     add_dead_letters_parser(alerts.add_subparsers(dest="alerts_command", required=True), settings.database_url)
+    add_ledger_parser(commands, settings.database_url)
     config = commands.add_parser("config", help="the configuration read from the environment")
     config_commands = config.add_subparsers(dest="config_command", required=True)
     config_commands.add_parser("check", help="say what would stop the services from starting (exit status 78)"

@@ -123,6 +123,10 @@ def create_schema(engine: Engine) -> None:
     register_tables()
     SQLModel.metadata.create_all(engine)
     _add_new_columns(engine)
+    from assistant.bank.ledger import adopt_opening_balances  # here: the ledger's models import this module
+
+    with engine.begin() as connection:
+        adopt_opening_balances(connection)
 
 
 def _add_new_columns(engine: Engine) -> None:

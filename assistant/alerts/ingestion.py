@@ -16,8 +16,9 @@ from assistant.alerts.histories import ScorerPool
 from assistant.alerts.models import AlertKind
 from assistant.alerts.raising import raise_alert
 from assistant.alerts.records import FeedRecord, InvalidRecord, RecordLimits, parse_record
-from assistant.bank import audit
+from assistant.bank import audit, ledger
 from assistant.bank.models import Account, Card, Transaction
+from assistant.db import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -82,23 +83,26 @@ def feed_actor(source: str) -> str:
 
 
 def _store(session: Session, record: FeedRecord) -> Transaction | None:
-    """Book the record and move the account's balance; None when the transaction id was booked before."""
+    """Book the record and move the account's balance through the ledger; None when it was booked before."""
     if session.exec(select(Transaction.id).where(Transaction.external_id == record.transaction_id)).first():
         return None
     try:
         with session.begin_nested():
-            account = session.get(Account, record.account_id)
-            account.balance_minor += record.amount_minor
+            posting = ledger.post(session, record.account_id, record.amount_minor, record.currency,
+                                  f"feed:{record.transaction_id}", utcnow())
+            if not posting.applied:  # another writer posted it between our check and our lock
+                return None
             transaction = Transaction(
                 external_id=record.transaction_id, customer_id=record.customer_id, account_id=record.account_id,
                 card_id=record.card_id, booked_at=record.booked_at, amount_minor=record.amount_minor,
                 currency=record.currency, merchant=record.merchant, category=record.category, channel=record.channel,
-                country=record.country, description=record.description, balance_after_minor=account.balance_minor)
+                country=record.country, description=record.description,
+                balance_after_minor=posting.balance_after_minor)
             session.add(transaction)
             session.flush()
             audit.record(session, feed_actor(record.source), "transaction.booked", "transaction", transaction.id,
                          source=record.source, external_id=record.transaction_id, account_id=record.account_id,
-                         amount_minor=record.amount_minor, balance_after_minor=account.balance_minor)
+                         amount_minor=record.amount_minor, balance_after_minor=posting.balance_after_minor)
     except IntegrityError:  # another writer booked the same id between our check and our insert
         return None
     return transaction
@@ -117,6 +121,9 @@ def _alert_if_unusual(session: Session, pool: ScorerPool, transaction: Transacti
 def ingest(session: Session, records: list[tuple[int, FeedRecord]], pool: ScorerPool) -> IngestResult:
     """Book new records (idempotent on transaction id), score card payments, raise alerts; commits once."""
     result = IngestResult()
+    # The batch's accounts are locked up front, in id order: locked one record at a time, two batches (or a batch
+    # and a transfer) taking the same accounts in another order would deadlock. On SQLite this takes the write lock.
+    ledger.lock_accounts(session, (record.account_id for _, record in records))
     for index, record in records:
         problem = _ownership_problem(session, record)
         if problem:

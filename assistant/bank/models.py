@@ -28,6 +28,11 @@ def _minor(default: int = 0, **kwargs: Any) -> Any:
     return Field(default=default, sa_type=BigInteger, **kwargs)
 
 
+def _opening_balance(context: Any) -> int:
+    """An account created without an opening balance opens with the balance it was created with."""
+    return context.get_current_parameters().get("balance_minor") or 0
+
+
 class AccountKind(str, Enum):
     current = "current"
     savings = "savings"
@@ -104,6 +109,10 @@ class Account(SQLModel, table=True):
     sort_code: str = "04-00-75"
     currency: str = "GBP"
     balance_minor: int = _minor(0)
+    # The balance the ledger started from: balance_minor always equals it plus the account's ledger entries.
+    # Left out, it is the balance the account was created with; nullable only so older databases can gain it.
+    opening_balance_minor: Optional[int] = Field(
+        default=None, sa_column=Column(BigInteger, nullable=True, default=_opening_balance))
     credit_limit_minor: int = _minor(0)
     overdraft_limit_minor: int = _minor(0)
     product_code: Optional[str] = Field(default=None, foreign_key="product.code")
@@ -146,6 +155,21 @@ class Transaction(SQLModel, table=True):
     country: str = "GB"
     description: str = ""
     balance_after_minor: Optional[int] = Field(default=None, sa_type=BigInteger)
+
+
+class LedgerEntry(SQLModel, table=True):
+    """One signed amount the ledger applied to an account, once per source (a transfer leg, a feed record)."""
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (Index("ix_ledger_entry_account", "account_id", "id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True, sa_type=_BIG_ID)
+    source_id: str = Field(unique=True)  # transfer:<id>:debit | transfer:<id>:credit | feed:<transaction id>
+    account_id: int = Field(foreign_key="account.id")
+    amount_minor: int = _minor()
+    currency: str
+    balance_after_minor: int = _minor()
+    posted_at: datetime = _utc_column(nullable=False)
 
 
 class Payee(SQLModel, table=True):

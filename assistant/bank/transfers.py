@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from assistant.bank import audit
+from assistant.bank import audit, ledger
 from assistant.bank.accounts import AccountNotFound, available_minor, kind_from_text, list_accounts
 from assistant.bank.models import Account, AccountKind, Customer, Payee, Transaction, Transfer
 from assistant.bank.money import format_money, from_minor, to_minor
@@ -98,7 +98,8 @@ def _accounts(session: Session, account_ids: list[int], lock: bool) -> dict[int,
     # Rows are locked in id order so two transfers between the same accounts cannot deadlock.
     statement = select(Account).where(Account.id.in_(sorted(set(account_ids)))).order_by(Account.id)
     if lock:
-        statement = statement.with_for_update(key_share=True)
+        # populate_existing: an account this session read before the lock is refreshed, not trusted stale.
+        statement = statement.with_for_update(key_share=True).execution_options(populate_existing=True)
     return {account.id: account for account in session.exec(statement)}
 
 
@@ -125,6 +126,9 @@ def _parties(session: Session, customer_id: int, source_account_id: int, payee_i
         raise TransferRefused("I couldn't find that payee among your saved payees.")
     if destination is not None and destination.id == source.id:
         raise TransferRefused("That payee is the account the money would come from; pick another account.")
+    if destination is not None and destination.currency != source.currency:
+        raise TransferRefused(f"Your {source.name} is in {source.currency} and your {destination.name} in "
+                              f"{destination.currency}; I can only move money between accounts in the same currency.")
     return source, payee, destination
 
 
@@ -159,7 +163,7 @@ def _check_funds_and_limit(session: Session, customer: Customer, source: Account
 def _customer(session: Session, customer_id: int, lock: bool = False) -> Customer:
     statement = select(Customer).where(Customer.id == customer_id)
     if lock:
-        statement = statement.with_for_update(key_share=True)
+        statement = statement.with_for_update(key_share=True).execution_options(populate_existing=True)
     customer = session.exec(statement).first()
     if customer is None:
         raise TransferRefused("I couldn't find your customer record.")
@@ -193,13 +197,16 @@ def _result(session: Session, transfer: Transfer, repeated: bool) -> TransferRes
 
 def _book(session: Session, account: Account, transfer: Transfer, amount_minor: int, counterparty: str,
           category: str, side: str, now: datetime) -> None:
-    account.balance_minor += amount_minor
-    session.add(account)
+    try:
+        posting = ledger.post(session, account.id, amount_minor, transfer.currency, f"transfer:{transfer.id}:{side}",
+                              now)
+    except ledger.LedgerRefused as refused:
+        raise TransferRefused(f"That transfer can't go ahead: {refused}.") from refused
     session.add(Transaction(
         external_id=f"transfer-{transfer.id}-{side}", customer_id=account.customer_id, account_id=account.id,
         booked_at=now, amount_minor=amount_minor, currency=account.currency, merchant=counterparty,
         category=category, channel="transfer", description=transfer.reference,
-        balance_after_minor=account.balance_minor,
+        balance_after_minor=posting.balance_after_minor,
     ))
 
 
@@ -212,6 +219,8 @@ def execute_transfer(
     A retry with the same idempotency key returns the first transfer and moves nothing. The caller commits;
     the session should hold nothing else uncommitted, as losing a race on the key rolls it back.
     """
+    # SQLite: the write lock from the start, so the balance and limit read below are current until we commit.
+    ledger.hold_write_lock(session)
     earlier = _existing(session, customer_id, idempotency_key)
     if earlier is not None:
         return _result(session, earlier, repeated=True)

@@ -163,7 +163,8 @@ def generate_customer(number: int, seed: int, as_of: date, months: int = 13,
         rows.accounts.append({
             "id": account_ids[kind], "customer_id": number, "kind": AccountKind(kind).value, "name": PRODUCT_NAMES[codes[kind]],
             "number": f"{40_000_000 + account_ids[kind]:08d}", "sort_code": SORT_CODE, "currency": "GBP",
-            "balance_minor": closing[kind],
+            # The ledger starts at the seeded balance: the history above is what led to it, not ledger entries.
+            "balance_minor": closing[kind], "opening_balance_minor": closing[kind],
             "credit_limit_minor": credit_limit(rng, -lowest[kind]) if kind == "credit_card" else 0,
             "overdraft_limit_minor": OVERDRAFT_LIMIT if kind == "current" else 0,
             "product_code": codes[kind], "opened_at": at(joined, 10),

@@ -327,7 +327,11 @@ def test_concurrent_transfers_from_two_accounts_cannot_pass_the_daily_limit_toge
     assert (sorted(outcomes), sent) == (["refused", "sent"], 6_000)
 
 
-def test_losing_a_race_on_the_key_returns_the_winners_transfer_and_moves_nothing(engine: Engine) -> None:
+# PostgreSQL only: on SQLite a transfer holds the write lock from its first statement (BEGIN IMMEDIATE), so no other
+# connection can commit between its checks and its insert; the same key sent concurrently there is in
+# tests/faults/test_ledger_races.py.
+def test_losing_a_race_on_the_key_returns_the_winners_transfer_and_moves_nothing(postgres_engine: Engine) -> None:
+    engine = postgres_engine
     with Session(engine, expire_on_commit=False) as setup:
         records = build_customer(setup)
     winner: list[int] = []

@@ -14,6 +14,7 @@ from assistant.bank import ledger
 from assistant.bank.models import Account, LedgerEntry, Payee
 from assistant.bank.transfers import TransferRefused, execute_transfer
 from assistant.db import create_schema
+from assistant.seed.writer import seed_bank
 from tests.builders import AS_OF, build_customer
 
 NOW = AS_OF + timedelta(hours=1)
@@ -137,3 +138,15 @@ def test_an_older_database_adopts_its_balances_as_opening_balances(engine: Engin
     session.expire_all()
     assert (ledger.check_ledger(session).clean, session.get(Account, records.current.id).opening_balance_minor) == (
         True, 245_067)
+
+
+def test_a_seeded_bank_is_clean_and_stays_clean_after_a_transfer(engine: Engine) -> None:
+    seed_bank(engine, customers=3, seed=7, as_of=AS_OF.date(), progress=False)
+    with Session(engine) as session:
+        seeded = ledger.check_ledger(session)
+        payee = session.exec(select(Payee).where(Payee.customer_id == 1, Payee.account_id == None)).first()  # noqa: E711
+        current = session.exec(select(Account).where(Account.customer_id == 1, Account.kind == "current")).one()
+        execute_transfer(session, 1, "k", current.id, payee.id, Decimal("1.00"), NOW)
+        session.commit()
+        after = ledger.check_ledger(session)
+    assert (seeded.clean, seeded.entries, after.clean, after.entries) == (True, 0, True, 1)

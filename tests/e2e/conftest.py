@@ -27,10 +27,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="package")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The action server, Rasa server and gateway over a freshly seeded bank."""
+    """The action server, Rasa server and gateway over a freshly seeded bank; its ledger must be clean after."""
     running = launch(tmp_path_factory.mktemp("assistant"))
     yield running
     running.stop()
+    # Whatever the tests moved (transfers in conversations, feed postings), every balance is still its entries.
+    checked = running.ledger_check()
+    if checked.returncode != 0:
+        pytest.fail(f"the ledger check failed after the end-to-end tests:\n{checked.stdout}{checked.stderr}")
 
 
 # Package scope, not session: Playwright's sync API keeps an event loop running in the main thread while it is

@@ -95,6 +95,11 @@ class Stack:
             time.sleep(1.0)
         raise RuntimeError(f"the assistant was not ready after {timeout:.0f} s\n{self.logs()}")
 
+    def ledger_check(self) -> subprocess.CompletedProcess:
+        """`python -m assistant ledger check` on the stack's bank: exit 0 when every balance matches its entries."""
+        return subprocess.run([str(APP_PYTHON), "-m", "assistant", "ledger", "check", "--database-url",
+                               self.database_url], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=120)
+
     def stop(self) -> None:
         """Stop every service (SIGTERM, then SIGKILL after a grace period)."""
         for process in self.processes.values():

@@ -1,5 +1,5 @@
-"""Command line: `python -m assistant seed ...`, `agents ...`, `customers ...`, `ledger check`, `config check`
-(`--help` says more)."""
+"""Command line: `python -m assistant seed ...`, `agents ...`, `customers ...`, `alerts|feed dead-letters`,
+`ledger check`, `config check` (`--help` says more)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from assistant.alerts.dead_letter_cli import add_dead_letters_parser
 from assistant.bank.ledger_cli import add_ledger_parser
 from assistant.cli import add_database_url, run_chosen_command
+from assistant.feed.__main__ import add_feed_dead_letters_parser
 from assistant.handoff.cli import add_agents_parser
 from assistant.identities.cli import add_customers_parser
 from assistant.privacy.cli import add_privacy_parser
@@ -122,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     alerts = commands.add_parser("alerts", help="the alert outbox (`python -m assistant.alerts` has the rest)")
     add_dead_letters_parser(alerts.add_subparsers(dest="alerts_command", required=True), settings.database_url)
     add_ledger_parser(commands, settings.database_url)
+    feed = commands.add_parser("feed", help="the core-banking feed's dead letters (`python -m assistant.feed` has the rest)")
+    add_feed_dead_letters_parser(feed.add_subparsers(dest="feed_command", required=True), settings.database_url)
     config = commands.add_parser("config", help="the configuration read from the environment")
     config_commands = config.add_subparsers(dest="config_command", required=True)
     config_commands.add_parser("check", help="say what would stop the services from starting (exit status 78)"

@@ -111,6 +111,7 @@ def register_tables() -> None:
     """Import every module that declares tables, so SQLModel's metadata knows them all."""
     import assistant.alerts.models  # noqa: F401  (registers the tables)
     import assistant.bank.models  # noqa: F401
+    import assistant.feed.models  # noqa: F401
     import assistant.handoff.models  # noqa: F401
     import assistant.identities.models  # noqa: F401
     import assistant.live.models  # noqa: F401

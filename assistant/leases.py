@@ -9,12 +9,20 @@ worker died) is claimable again, so a killed worker's claims simply expire.
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
+
+
+def worker_name() -> str:
+    """A name no other running worker has: host, process and a random suffix."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def unleased(model: Any, now: datetime) -> Any:

@@ -173,9 +173,20 @@ class Settings:
     feed_url: str = field(default_factory=lambda: _env("FEED_URL", "http://127.0.0.1:8070"))
     feed_max_amount: Decimal = field(default_factory=lambda: Decimal(_env("FEED_MAX_AMOUNT", "1000000.00")))
     feed_max_age_days: int = field(default_factory=lambda: int(_env("FEED_MAX_AGE_DAYS", "90")))
+    # The feed's inbox: records are committed there before the feed answers 202, and workers
+    # (`python -m assistant.feed work --forever`) claim batches with a lease and apply them; a record that fails
+    # on its own MAX_ATTEMPTS times is dead-lettered. FEED_IN_PROCESS_DRAIN=1 makes the feed drain it itself.
+    feed_inbox_lease_seconds: float = field(default_factory=lambda: float(_env("FEED_INBOX_LEASE_SECONDS", "60")))
+    feed_inbox_batch_size: int = field(default_factory=lambda: _env_int("FEED_INBOX_BATCH_SIZE", 200))
+    feed_inbox_max_attempts: int = field(default_factory=lambda: _env_int("FEED_INBOX_MAX_ATTEMPTS", 5))
+    feed_inbox_interval_seconds: float = field(
+        default_factory=lambda: float(_env("FEED_INBOX_INTERVAL_SECONDS", "1")))
+    feed_in_process_drain: bool = field(default_factory=lambda: _env("FEED_IN_PROCESS_DRAIN", "0") == "1")
     # Predictive alerts: the transaction queue, the push service and the thresholds.
     amqp_url: str = field(default_factory=lambda: os.environ.get("AMQP_URL", ""))
     amqp_queue: str = field(default_factory=lambda: _env("AMQP_QUEUE", "lumen.transactions"))
+    # With AMQP_URL the feed wakes its inbox workers through this queue (a wake-up only: the inbox is the record).
+    amqp_wakeup_queue: str = field(default_factory=lambda: _env("AMQP_WAKEUP_QUEUE", "lumen.feed.wakeup"))
     push_webhook_url: str = field(default_factory=lambda: _env("PUSH_WEBHOOK_URL", "http://127.0.0.1:8090/push"))
     push_simulator_port: int = field(default_factory=lambda: int(_env("PUSH_SIMULATOR_PORT", "8090")))
     # The outbox: a worker's claim on a batch lasts the lease (then another worker may take it over); a failed

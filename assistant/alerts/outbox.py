@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import SimpleNamespace
@@ -20,6 +17,7 @@ from tenacity import wait_random_exponential
 from assistant.alerts.models import OutboxMessage
 from assistant.alerts.outbox_claims import begin_attempt, claim_due, dead_letter, mark_delivered, reschedule
 from assistant.db import utcnow
+from assistant.leases import worker_name
 from assistant.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -80,11 +78,6 @@ class DeliveryPolicy:
         # The wait is kept in the row (next_attempt_at), not in a retry loop, so it survives a crash; tenacity
         # computes it from the attempt number alone.
         return timedelta(seconds=wait(SimpleNamespace(attempt_number=attempts)))
-
-
-def worker_name() -> str:
-    """A name no other running worker has: host, process and a random suffix."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class OutboxDelivery:

@@ -1,4 +1,4 @@
-"""The feed's application factory: settings and sources, the database, the transaction queue and its consumer."""
+"""The feed's application factory: settings and sources, the database and its inbox (drained here or by workers)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from assistant.alerts.pipeline import IngestionPipeline, make_pool
-from assistant.alerts.queues import consume_forever, make_queue
+from assistant.alerts.pipeline import make_pool
 from assistant.alerts.records import RecordLimits
-from assistant.db import make_engine
-from assistant.feed.keys import ENGINE, PIPELINE, QUEUE, SETTINGS, SOURCES
+from assistant.db import create_schema, make_engine
+from assistant.feed.drain import DrainPolicy, InboxDrain
+from assistant.feed.keys import DRAIN, ENGINE, LIMITS, SETTINGS, SOURCES, WAKEUP
+from assistant.feed.wakeup import LocalWakeup, make_wakeup
 from assistant.feed.routes import setup_routes
 from assistant.gateway.browser_policy import SECURITY_HEADERS
 from assistant.gateway.database import database_outages
@@ -24,25 +25,31 @@ MAX_BODY_BYTES = 1024 * 1024
 
 
 async def database_engine(app: web.Application) -> AsyncIterator[None]:
-    """Open the bank database engine for the app's lifetime."""
+    """Open the bank database engine for the app's lifetime (creating the inbox's tables if they are new)."""
     engine = make_engine(app[SETTINGS].database_url, app[SETTINGS])
+    create_schema(engine)
     app[ENGINE] = engine
     yield
     engine.dispose()
 
 
-async def transaction_pipeline(app: web.Application) -> AsyncIterator[None]:
-    """Open the transaction queue and consume it into ingestion for the app's lifetime."""
+async def inbox(app: web.Application) -> AsyncIterator[None]:
+    """The inbox's record limits and the wake-up of its workers; with FEED_IN_PROCESS_DRAIN, a drain in this
+    process too (from the inbox, so a crash loses nothing)."""
     settings = app[SETTINGS]
-    queue = make_queue(settings.amqp_url, settings.amqp_queue)
-    app[QUEUE] = queue
-    app[PIPELINE] = IngestionPipeline(app[ENGINE], make_pool(settings), RecordLimits.from_settings(settings))
-    consumer = asyncio.create_task(consume_forever(queue, app[PIPELINE].handle))
+    app[LIMITS] = RecordLimits.from_settings(settings)
+    app[WAKEUP] = LocalWakeup() if settings.feed_in_process_drain else make_wakeup(settings.amqp_url,
+                                                                                   settings.amqp_wakeup_queue)
+    drainer = None
+    if settings.feed_in_process_drain:
+        app[DRAIN] = InboxDrain(app[ENGINE], make_pool(settings), app[LIMITS], DrainPolicy.from_settings(settings))
+        drainer = asyncio.create_task(app[DRAIN].run_forever(settings.feed_inbox_interval_seconds, app[WAKEUP]))
     yield
-    consumer.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await consumer
-    await queue.close()
+    if drainer is not None:
+        drainer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await drainer
+    await app[WAKEUP].close()
 
 
 async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
@@ -57,7 +64,7 @@ def init_app(settings: Settings | None = None) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
     app[SOURCES] = settings.feed_sources
-    app.cleanup_ctx.extend([database_engine, transaction_pipeline])
+    app.cleanup_ctx.extend([database_engine, inbox])
     setup_routes(app)
     app.middlewares.extend([json_errors, database_outages, size_limit_middleware(MAX_BODY_BYTES)])
     app.on_response_prepare.append(add_security_headers)

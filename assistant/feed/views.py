@@ -8,11 +8,11 @@ import logging
 from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
-from assistant.alerts.ingestion import validate
-from assistant.alerts.queues import QueueUnavailable
 from assistant.feed.auth import signed_source
-from assistant.feed.keys import ENGINE, PIPELINE, QUEUE
+from assistant.feed.inbox import receive
+from assistant.feed.keys import ENGINE, LIMITS, WAKEUP
 from assistant.feed.openapi import openapi_document
 from assistant.gateway.errors import ApiError
 from assistant.gateway.inputs import parse_json_object
@@ -22,7 +22,8 @@ MAX_RECORDS = 500
 
 
 async def post_transactions(request: web.Request) -> web.Response:
-    """Accept a signed batch of booked transactions: each implausible record is refused with a reason."""
+    """Take a signed batch of booked transactions into the inbox; 202 once it is committed there, saying which
+    records were new, which the inbox already had, and which were refused (each kept as a dead letter)."""
     raw = await request.read()
     source = await signed_source(request, raw)
     records = parse_json_object(raw).get("transactions")
@@ -30,16 +31,15 @@ async def post_transactions(request: web.Request) -> web.Response:
         raise ApiError(400, "invalid_body", 'The body must be {"transactions": [ ...one or more records... ]}.')
     if len(records) > MAX_RECORDS:
         raise ApiError(413, "too_many_records", f"Send at most {MAX_RECORDS} records per request.")
-    good, rejected = validate(records, source, request.app[PIPELINE].limits)
-    if good:
-        # Booking is idempotent on the transaction id, so a batch sent twice is booked once.
-        try:
-            await request.app[QUEUE].publish([record.to_json() for _, record in good])
-        except QueueUnavailable as exc:
-            raise ApiError(503, "feed_unavailable",
-                           "Transactions cannot be queued right now; nothing was taken. Please resend.") from exc
-    return web.json_response({"accepted": [record.transaction_id for _, record in good],
-                              "rejected": [rejection.as_json() for rejection in rejected]}, status=202)
+    try:
+        receipt = await asyncio.to_thread(receive, request.app[ENGINE], records, source, request.app[LIMITS])
+    except DBAPIError as exc:
+        log.error("feed inbox unavailable: %s", exc.__class__.__name__)
+        raise ApiError(503, "feed_unavailable",
+                       "Transactions cannot be stored right now; nothing was taken. Please resend.") from exc
+    if receipt.accepted:
+        await request.app[WAKEUP].notify()
+    return web.json_response(receipt.as_json(), status=202)
 
 
 def _database_ok(engine: Engine) -> bool:

@@ -66,6 +66,8 @@ ERASURE: dict[str, Erasure] = {
     "handoffticket": DELETE,              # with the agents' notes and churn risks on them
     "offerevent": DELETE,
     "churnscore": DELETE,
+    "feedinbox": DELETE,                  # a copy of a feed record; once applied, the transaction is the record
+    "feeddeadletter": DELETE,
 }
 
 

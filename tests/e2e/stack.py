@@ -1,5 +1,5 @@
-"""The whole assistant as real processes: action server, Rasa server, gateway, core-banking feed, push-service
-simulator and alert outbox delivery, on free local ports."""
+"""The whole assistant as real processes: action server, Rasa server, gateway, core-banking feed and its inbox
+worker, push-service simulator and alert outbox delivery, on free local ports."""
 
 from __future__ import annotations
 
@@ -174,6 +174,7 @@ def launch(workdir: Path, customers: int = 200) -> Stack:
         stack.start("rasa", [str(RASA_PYTHON), "-m", "dialogue.launcher"])
         stack.start("gateway", [str(APP_PYTHON), "-m", "assistant.gateway"])
         stack.start("feed", [str(APP_PYTHON), "-m", "assistant.feed"])
+        stack.start("feed-worker", [str(APP_PYTHON), "-m", "assistant.feed", "work", "--forever"])
         stack.start("push", [str(APP_PYTHON), "-m", "assistant.push_simulator"])
         stack.start("outbox", [str(APP_PYTHON), "-m", "assistant.alerts", "deliver", "--forever"])
         stack.wait_until_ready()

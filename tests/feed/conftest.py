@@ -13,8 +13,11 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from assistant.alerts.pipeline import make_pool
 from assistant.feed.app import init_app
 from assistant.feed.client import signed_headers
+from assistant.feed.drain import DrainReport, InboxDrain
+from assistant.feed.keys import ENGINE, LIMITS, SETTINGS
 from assistant.settings import get_settings
 from tests.builders import CustomerRecords, build_customer
 
@@ -74,3 +77,9 @@ async def post_signed(client: TestClient, records: list[Any], source: str = "cor
     raw = body if body is not None else json.dumps({"transactions": records}).encode()
     headers = signed_headers(raw, source, secret or SOURCES.get(source, "no-such-secret"), timestamp)
     return await client.post("/api/v1/transactions", data=raw, headers=headers)
+
+
+async def apply_inbox(client: TestClient) -> DrainReport:
+    """Apply what the feed's inbox holds, as its worker (`python -m assistant.feed work`) does."""
+    app = client.server.app
+    return await InboxDrain(app[ENGINE], make_pool(app[SETTINGS]), app[LIMITS]).drain()

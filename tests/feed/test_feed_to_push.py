@@ -11,13 +11,12 @@ from sqlmodel import Session, select
 
 from assistant.alerts.models import Alert
 from assistant.alerts.outbox import OutboxDelivery
-from assistant.feed.keys import QUEUE
 from assistant.push_simulator.app import init_app as init_push_simulator
 from assistant.settings import Settings
 from assistant.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from tests.alerts.conftest import add_card_history
 from tests.builders import CustomerRecords
-from tests.feed.conftest import FeedFactory, post_signed
+from tests.feed.conftest import FeedFactory, apply_inbox, post_signed
 
 SECRET = "loop-test-proactive-secret"
 SUSPICIOUS = {"transaction_id": "core-900", "customer_id": 1, "account_id": 1, "card_id": 1,
@@ -33,7 +32,7 @@ async def test_suspicious_feed_transaction_reaches_the_proactive_endpoint_signed
     client = await feed(ALERT_THRESHOLD="4.46", FEED_MAX_AGE_DAYS="36500")
     response = await post_signed(client, [SUSPICIOUS])
     assert response.status == 202
-    await client.server.app[QUEUE].join()
+    await apply_inbox(client)
     with Session(sqlite_engine) as session:
         alert = session.exec(select(Alert)).one()
 

@@ -54,7 +54,8 @@ async def test_the_feed_process_takes_a_file_sent_signed_as_a_source(running_fee
             break
         await asyncio.sleep(0.2)
     assert sent.returncode == 0, sent.stderr
-    assert json.loads(sent.stdout) == {"accepted": ["core-cli-1"], "rejected": []}
+    assert json.loads(sent.stdout) == {"accepted": ["core-cli-1"], "duplicates": [], "rejected": [],
+                                       "counts": {"accepted": 1, "duplicates": 0, "rejected": 0}}
 
 
 def test_the_feed_refuses_to_start_with_a_malformed_feed_sources(sqlite_engine: Engine) -> None:

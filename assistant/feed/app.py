@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
+from sqlalchemy.exc import DBAPIError
 
 from assistant.alerts.pipeline import make_pool
 from assistant.alerts.records import RecordLimits
@@ -20,6 +22,7 @@ from assistant.gateway.database import database_outages
 from assistant.gateway.middlewares import json_errors, size_limit_middleware
 from assistant.settings import Settings, get_settings
 
+log = logging.getLogger(__name__)
 # 500 records of at most a few hundred bytes each, with room to spare.
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -27,7 +30,10 @@ MAX_BODY_BYTES = 1024 * 1024
 async def database_engine(app: web.Application) -> AsyncIterator[None]:
     """Open the bank database engine for the app's lifetime (creating the inbox's tables if they are new)."""
     engine = make_engine(app[SETTINGS].database_url, app[SETTINGS])
-    create_schema(engine)
+    try:
+        create_schema(engine)
+    except DBAPIError as exc:  # the database is away: start anyway, answering 503 until it is back
+        log.warning("feed: cannot check the inbox's tables now (%s)", exc.__class__.__name__)
     app[ENGINE] = engine
     yield
     engine.dispose()

@@ -16,13 +16,12 @@ from typing import Any
 
 from sqlalchemy import delete, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col
 
 from assistant.alerts.histories import ScorerPool
 from assistant.alerts.ingestion import ingest
 from assistant.alerts.records import FeedRecord, InvalidRecord, RecordLimits, parse_record
-from assistant.db import utcnow
+from assistant.db import database_unreachable, utcnow
 from assistant.feed.inbox import APPLIED, REASON_CHARS, dead_letter
 from assistant.feed.models import FeedInboxRecord
 from assistant.feed.wakeup import Wakeup
@@ -99,8 +98,8 @@ class InboxDrain:
             return report
         try:
             report.add(self._apply(ids))
-        except Exception:
-            if len(ids) == 1:
+        except Exception as exc:
+            if len(ids) == 1 or database_unreachable(exc):
                 raise
             log.exception("feed inbox: a batch of %s failed; applying its records one by one", len(ids))
             for one in ids:
@@ -110,11 +109,9 @@ class InboxDrain:
     def _apply_alone(self, row_id: int) -> DrainReport:
         try:
             return self._apply([row_id])
-        except DBAPIError as exc:
-            if exc.connection_invalidated:
-                raise  # the database went away: nothing to hold against the record
-            return self._failed(row_id, exc)
         except Exception as exc:
+            if database_unreachable(exc):
+                raise  # the database went away: nothing to hold against the record
             return self._failed(row_id, exc)
 
     def _apply(self, ids: list[int]) -> DrainReport:
@@ -204,10 +201,14 @@ class InboxDrain:
                 if report.claimed:
                     log.info("feed inbox: %s booked, %s duplicates, %s dead-lettered, %s failed", report.booked,
                              report.duplicates, report.dead_lettered, report.failed)
-            except DBAPIError as exc:
-                # The database is away (restarting, connection cut): what this pass claimed waits out its lease.
-                log.warning("feed inbox: database error, trying again in %s s: %s", interval,
-                            exc.__class__.__name__)
+            except Exception as exc:
+                # The database is away (restarting, connection cut, SQLite busy): what this pass claimed waits out
+                # its lease. Anything else is logged, and the worker carries on with the next pass.
+                if database_unreachable(exc):
+                    log.warning("feed inbox: database error, trying again in %s s: %s", interval,
+                                exc.__class__.__name__)
+                else:
+                    log.exception("feed inbox: a pass failed; trying again in %s s", interval)
             if wakeup is None:
                 await asyncio.sleep(interval)
             else:

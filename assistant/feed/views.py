@@ -8,7 +8,6 @@ import logging
 from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
 
 from assistant.feed.auth import signed_source
 from assistant.feed.inbox import receive
@@ -31,12 +30,8 @@ async def post_transactions(request: web.Request) -> web.Response:
         raise ApiError(400, "invalid_body", 'The body must be {"transactions": [ ...one or more records... ]}.')
     if len(records) > MAX_RECORDS:
         raise ApiError(413, "too_many_records", f"Send at most {MAX_RECORDS} records per request.")
-    try:
-        receipt = await asyncio.to_thread(receive, request.app[ENGINE], records, source, request.app[LIMITS])
-    except DBAPIError as exc:
-        log.error("feed inbox unavailable: %s", exc.__class__.__name__)
-        raise ApiError(503, "feed_unavailable",
-                       "Transactions cannot be stored right now; nothing was taken. Please resend.") from exc
+    # A database outage here is the outage 503 (assistant.gateway.database.database_outages): nothing was taken.
+    receipt = await asyncio.to_thread(receive, request.app[ENGINE], records, source, request.app[LIMITS])
     if receipt.accepted:
         await request.app[WAKEUP].notify()
     return web.json_response(receipt.as_json(), status=202)

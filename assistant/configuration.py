@@ -101,13 +101,27 @@ def _proactive_key_problems(settings: Settings) -> list[Problem]:
     return problems
 
 
+def _feed_inbox_problems(settings: Settings) -> list[Problem]:
+    """The feed keeps what it accepts in its inbox table; there is no in-memory queue to fall back to, and the
+    production profile refuses the feed draining its own inbox (that is the workers' job, restartable on their own)."""
+    problems = [Problem(variable, "must be at least 1") for variable, value in (
+        ("FEED_INBOX_BATCH_SIZE", settings.feed_inbox_batch_size),
+        ("FEED_INBOX_MAX_ATTEMPTS", settings.feed_inbox_max_attempts)) if value < 1]
+    if settings.feed_inbox_lease_seconds <= 0:
+        problems.append(Problem("FEED_INBOX_LEASE_SECONDS", "must be a positive number of seconds"))
+    if settings.production and settings.feed_in_process_drain:
+        problems.append(Problem("FEED_IN_PROCESS_DRAIN", "is for the embedded profile; in production run "
+                                                         "`python -m assistant.feed work --forever` workers"))
+    return problems
+
+
 def configuration_problems(settings: Settings) -> list[Problem]:
     """What stops these settings from being used: an unknown profile, a broken identity-provider setup, or in
     production a weak or public secret."""
     if settings.profile not in PROFILES:
         return [Problem("ASSISTANT_PROFILE", f"is {settings.profile!r}; it must be one of {', '.join(PROFILES)}")]
     return ((_secret_problems(settings) if settings.production else []) + _identity_problems(settings)
-            + _proactive_key_problems(settings))
+            + _proactive_key_problems(settings) + _feed_inbox_problems(settings))
 
 
 def problems_report(service: str, settings: Settings, problems: list[Problem]) -> str:

@@ -24,6 +24,7 @@ ENTRY_POINTS = {
     "Rasa launcher": ["-m", "dialogue.launcher"],
     "push-service simulator": ["-m", "assistant.push_simulator"],
     "outbox delivery": ["-m", "assistant.alerts", "deliver", "--forever"],
+    "feed inbox worker": ["-m", "assistant.feed", "work", "--forever"],
     "upcoming-bill alerts": ["-m", "assistant.alerts", "bills"],
 }
 
@@ -157,3 +158,14 @@ def test_a_proactive_key_ttl_of_zero_is_refused() -> None:
     with patch.dict(os.environ, {"PROACTIVE_KEY_TTL_SECONDS": "0"}):
         problems = configuration_problems(Settings(profile="embedded"))
     assert [problem.variable for problem in problems] == ["PROACTIVE_KEY_TTL_SECONDS"]
+
+
+def test_production_refuses_the_feed_draining_its_own_inbox() -> None:
+    problems = configuration_problems(production(FEED_IN_PROCESS_DRAIN="1"))
+    assert [problem.variable for problem in problems] == ["FEED_IN_PROCESS_DRAIN"]
+
+
+def test_a_feed_inbox_lease_of_zero_is_refused() -> None:
+    with patch.dict(os.environ, {"FEED_INBOX_LEASE_SECONDS": "0"}):
+        problems = configuration_problems(Settings(profile="embedded"))
+    assert [problem.variable for problem in problems] == ["FEED_INBOX_LEASE_SECONDS"]

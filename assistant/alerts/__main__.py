@@ -116,14 +116,20 @@ def _deliver(args: argparse.Namespace) -> int:
 
 
 def _consume(args: argparse.Namespace) -> int:
-    from assistant.alerts.pipeline import IngestionPipeline, make_pool
-    from assistant.alerts.queues import consume_forever, make_queue
-
+    from assistant.alerts.queues import RabbitQueue, consume_forever, move_to_inbox
     from assistant.alerts.records import RecordLimits
 
     settings = _start_worker("The transaction queue consumer")
-    pipeline = IngestionPipeline(_engine(args), make_pool(settings), RecordLimits.from_settings(settings))
-    asyncio.run(consume_forever(make_queue(settings.amqp_url, settings.amqp_queue), pipeline.handle))
+    if not settings.amqp_url:
+        print("Set AMQP_URL: `consume` moves what is left on the RabbitMQ queue AMQP_QUEUE into the feed's inbox.",
+              file=sys.stderr)
+        return 2
+    engine, limits = _engine(args), RecordLimits.from_settings(settings)
+
+    async def handler(body: bytes) -> None:
+        await asyncio.to_thread(move_to_inbox, engine, body, limits)
+
+    asyncio.run(consume_forever(RabbitQueue(settings.amqp_url, settings.amqp_queue), handler))
     return 0
 
 
@@ -165,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="seconds between passes with --forever (default: OUTBOX_INTERVAL_SECONDS)")
     deliver.set_defaults(handler=_deliver)
     add_dead_letters_parser(commands, None)
-    consume = commands.add_parser("consume", help="ingest from the transaction queue (RabbitMQ when AMQP_URL is set)")
+    consume = commands.add_parser("consume", help="move batches left on the old RabbitMQ queue (AMQP_QUEUE) into the feed's inbox")
     consume.set_defaults(handler=_consume)
     evaluate = commands.add_parser("eval", help="quality against the baselines; saves the calibrated threshold")
     evaluate.add_argument("--customers", type=int, default=2000, help="generated customers, half for tuning")

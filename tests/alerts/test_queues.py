@@ -1,28 +1,59 @@
-"""Transaction queues: the in-process queue and RabbitMQ (the real broker on localhost) hand batches over."""
+"""The old transaction queue (RabbitMQ, the real broker on localhost): what is left on it after an upgrade is moved
+into the feed's inbox, a malformed message to the dead letters, and a message whose move fails comes back."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
+import socket
 import uuid
 
 import aio_pika
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
-from assistant.alerts.queues import InProcessQueue, RabbitQueue, make_queue
+from assistant.alerts.queues import QueueUnavailable, RabbitQueue, move_to_inbox
+from assistant.alerts.records import RecordLimits
+from assistant.feed.models import FeedDeadLetter, FeedInboxRecord
+from tests.feed.conftest import record
 
 AMQP_URL = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 
 
-async def _consume_until(queue, expected: int) -> list[list[dict]]:
-    received: list[list[dict]] = []
-    done = asyncio.Event()
+def _inbox(engine: Engine) -> list[tuple[str, str]]:
+    with Session(engine) as session:
+        return [(row.transaction_id, row.source) for row in
+                session.exec(select(FeedInboxRecord).order_by(col(FeedInboxRecord.id))).all()]
 
-    async def handler(records: list[dict]) -> None:
-        received.append(records)
-        if len(received) == expected:
-            done.set()
 
+def _letters(engine: Engine) -> list[FeedDeadLetter]:
+    with Session(engine) as session:
+        return list(session.exec(select(FeedDeadLetter).order_by(col(FeedDeadLetter.id))).all())
+
+
+def test_a_queued_batch_moves_into_the_inbox_under_the_source_each_record_carries(sqlite_engine: Engine):
+    body = json.dumps([{**record("q-1"), "source": "cards"}, {**record("q-2"), "source": "core-banking"}]).encode()
+    assert move_to_inbox(sqlite_engine, body, RecordLimits()) == 2
+    assert _inbox(sqlite_engine) == [("q-1", "cards"), ("q-2", "core-banking")]
+
+
+def test_a_queued_message_that_is_not_json_is_a_dead_letter_not_a_message_requeued_forever(sqlite_engine: Engine):
+    assert move_to_inbox(sqlite_engine, b"\xff not json", RecordLimits()) == 0
+    [letter] = _letters(sqlite_engine)
+    assert (letter.stage, letter.source, letter.reason) == ("received", "amqp", "the queued message is not JSON")
+
+
+def test_a_queued_record_without_a_source_is_a_dead_letter_with_the_reason(sqlite_engine: Engine):
+    move_to_inbox(sqlite_engine, json.dumps([record("q-3")]).encode(), RecordLimits())
+    [letter] = _letters(sqlite_engine)
+    assert (letter.transaction_id, letter.reason) == ("q-3", "the record has no valid feed source")
+    assert _inbox(sqlite_engine) == []
+
+
+async def _consume(queue: RabbitQueue, handler, done: asyncio.Event) -> None:
     consumer = asyncio.create_task(queue.consume(handler))
     try:
         await asyncio.wait_for(done.wait(), timeout=10)
@@ -30,71 +61,36 @@ async def _consume_until(queue, expected: int) -> list[list[dict]]:
         consumer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await consumer
-    return received
 
 
-def test_without_an_amqp_url_the_queue_is_in_process():
-    assert isinstance(make_queue("", "lumen.transactions"), InProcessQueue)
+async def _delete(name: str) -> None:
+    connection = await aio_pika.connect(AMQP_URL)
+    async with connection:
+        await (await connection.channel()).queue_delete(name)
 
 
-async def test_in_process_queue_hands_batches_over_in_order():
-    queue = InProcessQueue()
-    await queue.publish([{"transaction_id": "a"}])
-    await queue.publish([{"transaction_id": "b"}])
-    assert await _consume_until(queue, 2) == [[{"transaction_id": "a"}], [{"transaction_id": "b"}]]
-
-
-async def test_rabbitmq_queue_hands_published_batches_to_the_consumer():
+async def test_a_message_whose_move_fails_is_delivered_again():
     name = f"test.transactions.{uuid.uuid4().hex[:8]}"
     queue = RabbitQueue(AMQP_URL, name)
-    try:
-        await queue.publish([{"transaction_id": "a"}, {"transaction_id": "b"}])
-        await queue.publish([{"transaction_id": "c"}])
-        received = await _consume_until(queue, 2)
-    finally:
-        await queue.close()
-        connection = await aio_pika.connect(AMQP_URL)
-        async with connection:
-            channel = await connection.channel()
-            await channel.queue_delete(name)
-    assert received == [[{"transaction_id": "a"}, {"transaction_id": "b"}], [{"transaction_id": "c"}]]
-
-
-async def test_rabbitmq_batch_whose_ingestion_fails_is_delivered_again():
-    name = f"test.transactions.{uuid.uuid4().hex[:8]}"
-    queue = RabbitQueue(AMQP_URL, name)
-    attempts: list[list[dict]] = []
+    attempts: list[bytes] = []
     done = asyncio.Event()
 
-    async def flaky(records: list[dict]) -> None:
-        attempts.append(records)
+    async def flaky(body: bytes) -> None:
+        attempts.append(body)
         if len(attempts) == 1:
             raise RuntimeError("database briefly unavailable")
         done.set()
 
     try:
         await queue.publish([{"transaction_id": "a"}])
-        consumer = asyncio.create_task(queue.consume(flaky))
-        await asyncio.wait_for(done.wait(), timeout=10)
-        consumer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await consumer
+        await _consume(queue, flaky, done)
     finally:
         await queue.close()
-        connection = await aio_pika.connect(AMQP_URL)
-        async with connection:
-            channel = await connection.channel()
-            await channel.queue_delete(name)
-    assert attempts == [[{"transaction_id": "a"}], [{"transaction_id": "a"}]]
+        await _delete(name)
+    assert [json.loads(body) for body in attempts] == [[{"transaction_id": "a"}]] * 2
 
 
 async def test_publishing_to_an_unreachable_broker_is_queue_unavailable():
-    import socket
-
-    import pytest
-
-    from assistant.alerts.queues import QueueUnavailable
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

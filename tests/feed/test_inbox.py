@@ -3,6 +3,7 @@ drains apply each record exactly once (concurrent ones included), and what canno
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ from assistant.alerts.records import RecordLimits
 from assistant.alerts.scorer import UnusualPurchaseScorer
 from assistant.bank.models import Account, Transaction
 from assistant.db import utcnow
+from assistant.feed.dead_letters import retry_dead_letters
 from assistant.feed.drain import DrainPolicy, InboxDrain
 from assistant.feed.inbox import receive
 from assistant.feed.models import FeedDeadLetter, FeedInboxRecord
@@ -177,3 +179,25 @@ def test_concurrent_drains_apply_every_record_exactly_once(bank: Engine):
                                .having(func.count() > 1)).all()
     assert failures == []
     assert (booked(bank, col(Transaction.external_id).like("ib-%")), doubled, pending(bank)) == (300, [], 0)
+
+
+def test_dead_letters_are_listed_and_retried_from_the_command_line(bank: Engine, capsys: pytest.CaptureFixture):
+    from assistant.__main__ import main
+
+    url = bank.url.render_as_string(hide_password=False)
+    receive(bank, [transfer("ib-1", currency="ZZZ"), transfer("ib-2", amount="-2500000.00")], "core-banking", LIMITS)
+    assert main(["feed", "dead-letters", "--database-url", url]) == 0
+    listed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(letter["transaction_id"], letter["stage"]) for letter in listed] == [("ib-1", "received"),
+                                                                                  ("ib-2", "received")]
+    assert "ISO 4217" in listed[0]["reason"] and "amount" in listed[0]["record_fields"]
+    # Still malformed: left alone, and the command says so.
+    assert main(["feed", "dead-letters", "--database-url", url, "--retry", str(listed[0]["id"])]) == 1
+
+
+def test_a_retried_dead_letter_that_now_passes_goes_back_in_the_inbox(bank: Engine):
+    receive(bank, [transfer("ib-1", amount="2500000.00")], "core-banking", LIMITS)
+    [letter] = letters(bank)
+    assert retry_dead_letters(bank, [letter.id], RecordLimits(max_amount_minor=10**9)) == [letter.id]
+    drain_all(InboxDrain(bank, ScorerPool(UnusualPurchaseScorer()), RecordLimits(max_amount_minor=10**9)))
+    assert (letters(bank), booked(bank, Transaction.external_id == "ib-1"), pending(bank)) == ([], 1, 0)

@@ -50,13 +50,27 @@ class Stack:
     action_url: str = ""
     feed_url: str = ""
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    commands: dict[str, list[str]] = field(default_factory=dict)
 
     def start(self, name: str, command: list[str]) -> None:
-        """Start one service in its own process group, logging to workdir/<name>.log."""
-        log = open(self.workdir / f"{name}.log", "wb")
+        """Start one service in its own process group, logging to workdir/<name>.log (appended to on a restart)."""
+        log = open(self.workdir / f"{name}.log", "ab")
+        self.commands[name] = command
         self.processes[name] = subprocess.Popen(
             command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
+
+    def kill(self, name: str) -> None:
+        """SIGKILL one service and everything it started, as a crash would: no shutdown code runs."""
+        process = self.processes[name]
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=15)
+
+    def restart(self, name: str) -> None:
+        """Start a killed service again with the command and environment it had, and wait until all are ready."""
+        self.start(name, self.commands[name])
+        self.wait_until_ready()
 
     def log_lines(self) -> dict[str, list[str]]:
         """Every line each service has logged so far, by service."""
@@ -80,7 +94,8 @@ class Stack:
     # Rasa loads its model in about 40 s on an idle machine, but several minutes while the other test worker and
     # the other services load both cores.
     def wait_until_ready(self, timeout: float = 480.0) -> None:
-        """Block until the gateway reports Rasa ready and the feed answers, or fail with the services' logs."""
+        """Block until the gateway reports Rasa ready and the feed and the action server answer, or fail with the
+        services' logs."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for name, process in self.processes.items():
@@ -88,7 +103,8 @@ class Stack:
                     raise RuntimeError(f"{name} exited with {process.returncode}\n{self.logs()}")
             try:
                 if (get_json(f"{self.gateway_url}/healthz").get("rasa") == "ready"
-                        and get_json(f"{self.feed_url}/healthz").get("status") == "ok"):
+                        and get_json(f"{self.feed_url}/healthz").get("status") == "ok"
+                        and get_json(f"{self.action_url}/health").get("status") == "ok"):
                     return
             except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
                 pass

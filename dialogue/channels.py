@@ -46,8 +46,8 @@ class GatewayInput(InputChannel):
         # requests that never arrived (assistant/gateway/rasa_client.py).
         self.seen = SeenSignatures()
 
-    def _message(self, request: Request) -> tuple[str, str, dict[str, Any] | None] | HTTPResponse:
-        """The sender, text and metadata of a verified request, or the refusal to answer with."""
+    def _message(self, request: Request) -> tuple[str, str, dict[str, Any] | None, str | None] | HTTPResponse:
+        """The sender, text, metadata and message id of a verified request, or the refusal to answer with."""
         try:
             verify(request.body, request.headers.get(TIMESTAMP_HEADER), request.headers.get(SIGNATURE_HEADER),
                    self.secret, seen=self.seen)
@@ -61,8 +61,9 @@ class GatewayInput(InputChannel):
         if (not isinstance(body, dict) or not isinstance(body.get("sender"), str)
                 or not isinstance(body.get("message"), str)):
             return _error(400, "invalid_body", 'The body must be {"sender": "...", "message": "..."}.')
-        metadata = body.get("metadata")
-        return body["sender"], body["message"], metadata if isinstance(metadata, dict) else None
+        metadata, message_id = body.get("metadata"), body.get("message_id")
+        return (body["sender"], body["message"], metadata if isinstance(metadata, dict) else None,
+                message_id if isinstance(message_id, str) and message_id else None)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"lumen_webhook_{type(self).__name__}", inspect.getmodule(self).__name__)
@@ -76,9 +77,10 @@ class GatewayInput(InputChannel):
             verified = self._message(request)
             if isinstance(verified, HTTPResponse):
                 return verified
-            sender, text, metadata = verified
+            sender, text, metadata, message_id = verified
             collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
+            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata,
+                                             message_id=message_id))
             return response.json(collector.messages)
 
         return webhook

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json as jsonlib
 import logging
+import uuid
 from typing import Any
 from urllib.parse import quote
 
@@ -43,7 +44,10 @@ class RasaClient:
 
     async def send(self, sender: str, message: str) -> list[dict[str, Any]]:
         """Deliver one customer message and return the bot's replies, normalised."""
-        body = await self._request("POST", WEBHOOK_PATH, json={"sender": sender, "message": message}, signed=True)
+        # Each message its own id: the channel refuses a signed body it has seen, and the same words sent twice in
+        # one second (a "yes" typed again) would otherwise be the same body under the same timestamp.
+        payload = {"sender": sender, "message": message, "message_id": uuid.uuid4().hex}
+        body = await self._request("POST", WEBHOOK_PATH, json=payload, signed=True)
         if not isinstance(body, list):
             raise RasaUnavailable("the assistant sent an answer the gateway does not understand")
         return normalise_messages(body)

@@ -15,8 +15,9 @@ from dialogue.channels import GatewayInput  # noqa: E402
 
 
 async def echo(message: UserMessage) -> None:
-    """What the agent would do with the message, reduced to saying it back."""
-    await message.output_channel.send_text_message(message.sender_id, f"echo: {message.text}")
+    """What the agent would do with the message, reduced to saying it back ("id?" is answered with its message id)."""
+    text = f"message id: {message.message_id}" if message.text == "id?" else f"echo: {message.text}"
+    await message.output_channel.send_text_message(message.sender_id, text)
 
 
 def main(port: int, secret: str) -> None:

@@ -64,6 +64,11 @@ def test_a_signed_message_reaches_the_assistant_and_its_replies_come_back(channe
         200, [{"recipient_id": "cust-1-abc", "text": "echo: hello"}])
 
 
+def test_the_gateways_message_id_becomes_the_message_id_rasa_records(channel: str) -> None:
+    body = json.dumps({"sender": "cust-1-abc", "message": "id?", "message_id": "m-7"}).encode()
+    assert _post(channel, body, sign(body, SECRET)) == (200, [{"recipient_id": "cust-1-abc", "text": "message id: m-7"}])
+
+
 def test_an_unsigned_message_is_refused(channel: str) -> None:
     assert _refusal(_post(channel, MESSAGE)) == (401, "missing_signature")
 

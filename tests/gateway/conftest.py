@@ -19,7 +19,7 @@ from assistant.bank.models import DemoPersona
 from assistant.gateway.app import init_app
 from assistant.gateway.keys import SETTINGS
 from assistant.settings import Settings, get_settings
-from assistant.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureRejected, verify
+from assistant.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SeenSignatures, SignatureRejected, verify
 from tests.builders import CustomerRecords, build_customer
 from tests.databases import REDIS_URL
 from tests.identity_provider import identity_provider  # noqa: F401  (a fixture for every gateway test)
@@ -42,12 +42,13 @@ class RasaStandIn:
     delay_seconds: float = 0.0
     model_loaded: bool = True
     url: str = ""
+    seen: SeenSignatures = field(default_factory=SeenSignatures)  # as the real channel: a replay is refused
 
     async def webhook(self, request: web.Request) -> web.Response:
         raw = await request.read()
         try:
             verify(raw, request.headers.get(TIMESTAMP_HEADER), request.headers.get(SIGNATURE_HEADER),
-                   RASA_CHANNEL_SECRET)
+                   RASA_CHANNEL_SECRET, seen=self.seen)
         except SignatureRejected as refused:
             self.refused.append(refused.code)
             return web.json_response({"error": {"code": refused.code}}, status=401)

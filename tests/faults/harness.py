@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -272,6 +273,7 @@ class ReceivedRequest:
     headers: dict[str, str]
     body: bytes
     status: int
+    at: float = 0.0  # when it arrived (Unix time), as Rasa stamps the events it records
 
 
 class RecordingEndpoint:
@@ -279,6 +281,8 @@ class RecordingEndpoint:
 
     It answers `status` (set it to 503 for an outage, back to 200 to recover) after `delay_seconds`, so that a
     client's batch takes long enough for a test to kill it midway; a success carries `reply` as its JSON body.
+    Standing in for Rasa, it also answers `GET /conversations/{id}/tracker` with what Rasa would have recorded:
+    each intent triggered in that conversation that it accepted (a retry reads it to see what is there already).
     """
 
     def __init__(self, status: int = 200, delay_seconds: float = 0.0, reply: object = None) -> None:
@@ -289,6 +293,7 @@ class RecordingEndpoint:
         self._lock = threading.Lock()
         app = web.Application()
         app.router.add_post("/{tail:.*}", self._record)
+        app.router.add_get("/conversations/{conversation_id}/tracker", self._tracker)
         self._served = BackgroundApp(app)
         self.port = self._served.port
 
@@ -298,8 +303,22 @@ class RecordingEndpoint:
             await asyncio.sleep(self.delay_seconds)
         status = self.status
         with self._lock:
-            self._received.append(ReceivedRequest(request.path, dict(request.headers), body, status))
+            self._received.append(ReceivedRequest(request.path, dict(request.headers), body, status, time.time()))
         return web.json_response(self.reply if status < 300 else {"status": "unavailable"}, status=status)
+
+    async def _tracker(self, request: web.Request) -> web.Response:
+        """The conversation's events as Rasa's tracker holds them: each accepted trigger, as UserUttered.create_external
+        records it (the intent and its entities in parse_data)."""
+        conversation = request.match_info["conversation_id"]
+        events = []
+        for received in self.received:
+            if received.status >= 300 or not received.path.endswith(f"/conversations/{conversation}/trigger_intent"):
+                continue
+            trigger = json.loads(received.body)
+            entities = [{"entity": name, "value": value} for name, value in (trigger.get("entities") or {}).items()]
+            events.append({"event": "user", "text": f"EXTERNAL: {trigger['name']}", "timestamp": received.at,
+                           "parse_data": {"intent": {"name": trigger["name"]}, "entities": entities}})
+        return web.json_response({"sender_id": conversation, "events": events})
 
     def url(self, path: str) -> str:
         """The endpoint's URL for `path` (which starts with a slash)."""

@@ -14,15 +14,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, delete
 
-from assistant.db import create_schema, get_engine, make_engine, utcnow
+from assistant.db import get_engine, make_engine, utcnow
 from assistant.handoff.models import HandoffTicket, TicketChurnRisk
 from assistant.identity import conversation_id_for
 from assistant.models.artefacts import current_models
-from assistant.models.build import build_models
 from assistant.models.records import OfferEvent
-from assistant.seed.writer import seed_bank
 from assistant.settings import get_settings
 from tests.builders import CustomerRecords, build_customer
+from tests.trained_banks import trained_bank_folder
 
 TRAINED_BANK_CUSTOMERS = 400
 
@@ -87,13 +86,10 @@ class TrainedBank:
 
 @pytest.fixture(scope="session")
 def trained_bank_today(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrainedBank]:
-    """400 seeded customers as of today, and both models trained on them (the actions score customers now)."""
-    folder = tmp_path_factory.mktemp("offers-bank")
+    """400 seeded customers as of today, and both models trained on them (the actions score customers now; built
+    once per run)."""
+    folder = trained_bank_folder(tmp_path_factory, "offers-bank", TRAINED_BANK_CUSTOMERS, utcnow().date())
     engine = make_engine(f"sqlite:///{folder / 'bank.db'}")
-    create_schema(engine)
-    seed_bank(engine, customers=TRAINED_BANK_CUSTOMERS, seed=7, as_of=utcnow().date(), progress=False)
-    with Session(engine) as db:
-        build_models(db, folder / "models", progress=False)
     yield TrainedBank(engine, folder / "models")
     engine.dispose()
 

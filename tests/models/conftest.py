@@ -11,10 +11,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from assistant.db import create_schema, make_engine
+from assistant.db import make_engine
 from assistant.models.artefacts import TrainedModels, load
-from assistant.models.build import build_models
-from assistant.seed.writer import seed_bank
+from tests.trained_banks import trained_bank_folder
 
 AS_OF = date(2026, 11, 20)
 NOW = datetime(2026, 11, 20, 18, 0, tzinfo=timezone.utc)
@@ -32,13 +31,9 @@ class TrainedBank:
 
 @pytest.fixture(scope="session")
 def trained_bank(tmp_path_factory) -> Iterator[TrainedBank]:
-    """400 seeded customers (as of 20 November 2026) and both models trained on them."""
-    folder = tmp_path_factory.mktemp("trained-bank")
+    """400 seeded customers (as of 20 November 2026) and both models trained on them (built once per run)."""
+    folder = trained_bank_folder(tmp_path_factory, "trained-bank", CUSTOMERS, AS_OF)
     engine = make_engine(f"sqlite:///{folder / 'bank.db'}")
-    create_schema(engine)
-    seed_bank(engine, customers=CUSTOMERS, seed=7, as_of=AS_OF, progress=False)
-    with Session(engine) as session:
-        build_models(session, folder / "models", progress=False)
     yield TrainedBank(engine, folder / "models", load(folder / "models"))
     engine.dispose()
 

@@ -137,6 +137,10 @@ def export_bank_records(session: Session, customer_id: int) -> dict[str, list[di
         records[table.name] = _rows(session, select(table).where(table.c.customer_id == customer_id))
     for name, (table, condition) in _children(session, customer_id).items():
         records[name] = _rows(session, select(table).where(condition))
+    # The ledger's entries on their accounts: kept on erasure (money records), but theirs to see.
+    ledger = _table("ledger_entry")
+    records["ledger_entry"] = _rows(session, select(ledger).where(
+        ledger.c.account_id.in_(_ids(session, "account", customer_id))).order_by(ledger.c.id))
     audit = _table("auditlog")
     records["auditlog"] = _rows(session, select(audit).where(_audit_condition(session, customer_id))
                                 .order_by(audit.c.at, audit.c.id))

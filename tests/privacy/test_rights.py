@@ -10,6 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from assistant.bank.audit import entries_for
+from assistant.bank.ledger import post
+from assistant.db import utcnow
 from assistant.bank.models import Account, Customer, Payee, Transaction, Transfer
 from assistant.privacy.rights import erase_customer, export_customer
 from tests.privacy.conftest import SECRET, Held
@@ -59,6 +61,17 @@ def test_the_export_holds_nothing_of_another_customer(sqlite_engine: Engine, tra
     assert [mark for mark in _marks_of(customers[1]) if mark in exported] == []
     assert "customer 12, not 1" not in exported
     assert all(mark in exported for mark in _marks_of(customers[0]))
+
+
+def test_the_export_holds_the_ledger_entries_on_the_customers_accounts_only(
+        sqlite_engine: Engine, tracker_store: Engine, customers: list[Held]) -> None:
+    with Session(sqlite_engine) as session:
+        for held in customers:
+            post(session, held.records.current.id, -1234, "GBP", f"test:{held.records.customer.id}", utcnow())
+        session.commit()
+    entries = _export(sqlite_engine, tracker_store, 1)["bank"]["ledger_entry"]
+    assert [(entry["account_id"], entry["source_id"]) for entry in entries] == [
+        (customers[0].records.current.id, "test:1")]
 
 
 def test_erasure_removes_the_customer_from_the_bank_and_the_tracker_store(

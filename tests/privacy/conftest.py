@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine, make_url
@@ -24,10 +25,13 @@ from assistant.models.records import OfferEvent
 from tests.builders import CustomerRecords, build_customer
 from tests.databases import fresh_postgres_url
 from tests.e2e.stack import ROOT
+from tests.once_per_run import copy_sqlite
 
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 SECRET = "privacy-test-conversation-secret"
 OLD_SECRET = "an-earlier-conversation-secret"
+# What customers 1 and 2 said in their conversations (the `customers` fixture makes them with these ids).
+WORDS = {1: ["what's my balance, Alex Morgan 1?", "thanks for the balance"], 2: ["freeze my card please, Alex Morgan 2"]}
 
 
 @dataclass
@@ -79,15 +83,13 @@ def customers(sqlite_engine: Engine) -> list[Held]:
         for records in held:
             _add_everything(session, records, agent)
         session.commit()
-    return [Held(held[0], ["what's my balance, Alex Morgan 1?", "thanks for the balance"]),
-            Held(held[1], ["freeze my card please, Alex Morgan 2"])]
+    return [Held(records, WORDS[records.customer.id]) for records in held]
 
 
-def fill_tracker_store(store: dict, customers: list[Held]) -> None:
+def fill_tracker_store(store: dict) -> None:
     """Save each customer's conversation with Rasa's SQLTrackerStore (customer 1 also under an earlier secret)."""
-    conversations = {conversation_id_for(held.records.customer.id, SECRET): [held.words[0], "Here you are.",
-                                                                             *held.words[1:]]
-                     for held in customers}
+    conversations = {conversation_id_for(customer_id, SECRET): [words[0], "Here you are.", *words[1:]]
+                     for customer_id, words in WORDS.items()}
     conversations[conversation_id_for(1, OLD_SECRET)] = ["an old conversation of customer 1"]
     conversations["cust-12-abcdef"] = ["customer 12, not 1"]
     run = subprocess.run([str(RASA_PYTHON), str(ROOT / "tests" / "privacy" / "rasa_tracker.py"),
@@ -97,24 +99,42 @@ def fill_tracker_store(store: dict, customers: list[Held]) -> None:
     assert run.returncode == 0, run.stderr[-3000:]
 
 
+# Rasa writes each store once per session (starting Rasa's Python takes about a second); every test gets a copy.
+@pytest.fixture(scope="session")
+def filled_sqlite_tracker_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite tracker store written by Rasa, holding both customers' conversations, to be copied."""
+    path = tmp_path_factory.mktemp("rasa-tracker") / "rasa-tracker.db"
+    fill_tracker_store({"dialect": "sqlite", "db": str(path)})
+    return path
+
+
+@pytest.fixture(scope="session")
+def filled_postgres_tracker_store() -> Iterator[str]:
+    """The name of a PostgreSQL tracker store written by Rasa, holding both customers' conversations, to be copied."""
+    for url in fresh_postgres_url():
+        parsed = make_url(url)
+        fill_tracker_store({"dialect": "postgresql", "host": parsed.host, "port": parsed.port,
+                            "username": parsed.username, "password": parsed.password or "",
+                            "db": parsed.database, "login_db": "postgres"})
+        yield parsed.database
+
+
 @pytest.fixture
-def sqlite_tracker_store(tmp_path, customers: list[Held]) -> Iterator[Engine]:
-    """A SQLite tracker store written by Rasa, holding both customers' conversations."""
+def sqlite_tracker_store(tmp_path, customers: list[Held], filled_sqlite_tracker_store: Path) -> Iterator[Engine]:
+    """A SQLite tracker store written by Rasa, holding both customers' conversations (this test's own copy; the
+    customers are in the bank whenever their conversations are in the store)."""
     path = tmp_path / "rasa-tracker.db"
-    fill_tracker_store({"dialect": "sqlite", "db": str(path)}, customers)
+    copy_sqlite(filled_sqlite_tracker_store, path)
     engine = make_engine(f"sqlite:///{path}")
     yield engine
     engine.dispose()
 
 
 @pytest.fixture
-def postgres_tracker_store(customers: list[Held]) -> Iterator[Engine]:
-    """A PostgreSQL tracker store written by Rasa, as the production profile has."""
-    for url in fresh_postgres_url():
-        parsed = make_url(url)
-        fill_tracker_store({"dialect": "postgresql", "host": parsed.host, "port": parsed.port,
-                            "username": parsed.username, "password": parsed.password or "",
-                            "db": parsed.database, "login_db": "postgres"}, customers)
+def postgres_tracker_store(customers: list[Held], filled_postgres_tracker_store: str) -> Iterator[Engine]:
+    """A PostgreSQL tracker store written by Rasa, as the production profile has (this test's own copy; the
+    customers are in the bank whenever their conversations are in the store)."""
+    for url in fresh_postgres_url(template=filled_postgres_tracker_store):
         engine = make_engine(url)
         yield engine
         engine.dispose()

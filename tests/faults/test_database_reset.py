@@ -11,7 +11,6 @@ Rasa is the gateway tests' stand-in served from this process (the chat history i
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 import urllib.error
@@ -26,20 +25,18 @@ import pytest
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, select
 
-from assistant.bank.models import AuditLog, DemoPersona
-from assistant.db import create_schema, make_engine, session_scope
+from assistant.bank.models import AuditLog
+from assistant.db import session_scope
 from assistant.gateway.database import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE
 from assistant.handoff.agents import add_agent
 from assistant.handoff.models import AgentNote
 from assistant.handoff.tickets import claim
 from assistant.settings import Settings
-from tests.builders import build_customer
-from tests.databases import fresh_postgres_url
+from tests.faults.gateway_process import CONVERSATION_SECRET, gateway_env, one_customer_bank
 from tests.faults.harness import BackgroundApp, ServiceProcess, Services, TcpProxy, free_port, wait_for
 from tests.gateway.agent_fixtures import hand_off
-from tests.gateway.conftest import RASA_CHANNEL_SECRET, RASA_TOKEN, RasaStandIn, rasa_app
+from tests.gateway.conftest import RasaStandIn, rasa_app
 
-CONVERSATION_SECRET = "fault-test-conversation-secret-32b"
 PASSWORD = "fault-test-agent-password"
 CLIENTS, REQUESTS_EACH = 4, 75
 # Short database timeouts keep the test to seconds: a call is given up after pool 1 + connect 2 + statement 2 + 1 s.
@@ -77,13 +74,7 @@ class Bank:
 
 @pytest.fixture
 def bank(tmp_path: Path) -> Iterator[Bank]:
-    for database_url in fresh_postgres_url():
-        engine = make_engine(database_url)
-        create_schema(engine)
-        with Session(engine) as db:
-            build_customer(db, 1)
-            db.add(DemoPersona(customer_id=1))
-            db.commit()
+    with one_customer_bank() as (database_url, engine):
         with session_scope(engine) as session:
             agent = add_agent(session, "alex@lumen.example", "Alex", PASSWORD)
         rasa = RasaStandIn()
@@ -94,13 +85,8 @@ def bank(tmp_path: Path) -> Iterator[Bank]:
         url = make_url(database_url)
         proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
         port = free_port()
-        services = Services(tmp_path, {
-            **os.environ, "ASSISTANT_PROFILE": "embedded",
-            "DATABASE_URL": url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False),
-            "RASA_URL": served.url, "RASA_TOKEN": RASA_TOKEN, "RASA_CHANNEL_SECRET": RASA_CHANNEL_SECRET,
-            "CONVERSATION_SECRET": CONVERSATION_SECRET, "JWT_SECRET": "fault-test-jwt-secret-of-32-bytes!!",
-            "GATEWAY_HOST": "127.0.0.1", "GATEWAY_PORT": str(port), "LOG_LEVEL": "INFO", **TIMEOUTS,
-        })
+        through_proxy = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        services = Services(tmp_path, gateway_env(through_proxy, served.url, port, LOG_LEVEL="INFO", **TIMEOUTS))
         try:
             gateway = services.python("gateway", ["assistant.gateway"], ready_url=f"http://127.0.0.1:{port}/healthz")
             yield Bank(gateway, f"http://127.0.0.1:{port}", proxy, engine, ticket)
@@ -108,7 +94,6 @@ def bank(tmp_path: Path) -> Iterator[Bank]:
             services.stop_all()
             proxy.close()
             served.close()
-            engine.dispose()
 
 
 def _call(url: str, token: str, body: dict | None = None) -> tuple[int, dict, dict]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
 import urllib.request
 from collections.abc import Iterator
@@ -22,19 +21,16 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from assistant.bank.models import DemoPersona
 from assistant.chat_client import ChatClient
-from assistant.db import create_schema, make_engine, session_scope
+from assistant.db import session_scope
 from assistant.handoff.agents import add_agent
 from assistant.live.models import LiveMessage
 from assistant.settings import Settings
-from tests.builders import build_customer
-from tests.databases import fresh_postgres_url
+from tests.faults.gateway_process import CONVERSATION_SECRET, gateway_env, one_customer_bank
 from tests.faults.harness import ROOT, BackgroundApp, ServiceProcess, Services, free_port
 from tests.gateway.agent_fixtures import hand_off
-from tests.gateway.conftest import RASA_CHANNEL_SECRET, RASA_TOKEN, RasaStandIn, rasa_app
+from tests.gateway.conftest import RasaStandIn, rasa_app
 
-CONVERSATION_SECRET = "fault-test-conversation-secret-32b"
 PASSWORD = "fault-test-agent-password"
 MISSED = "Your refund is on its way."
 GREETING = "Hello, this is Alex from Lumen Bank. I've read our chat so far and I'm here to help."
@@ -59,13 +55,7 @@ class HandedOff:
 
 @pytest.fixture
 def handed_off(tmp_path: Path) -> Iterator[HandedOff]:
-    for database_url in fresh_postgres_url():
-        engine = make_engine(database_url)
-        create_schema(engine)
-        with Session(engine) as db:
-            build_customer(db, 1)
-            db.add(DemoPersona(customer_id=1))
-            db.commit()
+    with one_customer_bank() as (database_url, engine):
         with session_scope(engine) as session:
             add_agent(session, "alex@lumen.example", "Alex", PASSWORD)
         rasa = RasaStandIn()
@@ -73,19 +63,13 @@ def handed_off(tmp_path: Path) -> Iterator[HandedOff]:
         ticket = hand_off(engine, rasa, Settings(conversation_secret=CONVERSATION_SECRET), 1)
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        services = Services(tmp_path, {
-            **os.environ, "ASSISTANT_PROFILE": "embedded", "DATABASE_URL": database_url,
-            "RASA_URL": served.url, "RASA_TOKEN": RASA_TOKEN, "RASA_CHANNEL_SECRET": RASA_CHANNEL_SECRET,
-            "CONVERSATION_SECRET": CONVERSATION_SECRET, "JWT_SECRET": "fault-test-jwt-secret-of-32-bytes!!",
-            "GATEWAY_HOST": "127.0.0.1", "GATEWAY_PORT": str(port),
-        })
+        services = Services(tmp_path, gateway_env(database_url, served.url, port))
         try:
             gateway = services.python("gateway", ["assistant.gateway"], ready_url=f"{url}/healthz")
             yield HandedOff(gateway, url, ticket, engine)
         finally:
             services.stop_all()
             served.close()
-            engine.dispose()
 
 
 def stored_live_messages(engine: Engine) -> int:

@@ -11,7 +11,6 @@ and is slow to answer (the gateway dies after Rasa has it, before it stored its 
 from __future__ import annotations
 
 import json
-import os
 import time
 import urllib.error
 import urllib.request
@@ -25,13 +24,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from assistant.db import create_schema, make_engine
 from assistant.proactive.models import ProactiveDelivery
 from assistant.signing import sign
-from tests.builders import build_customer
-from tests.databases import fresh_postgres_url
+from tests.faults.gateway_process import gateway_env, one_customer_bank
 from tests.faults.harness import BackgroundApp, ServiceProcess, Services, TcpProxy, free_port, wait_for
-from tests.gateway.conftest import RASA_CHANNEL_SECRET, RASA_TOKEN, RasaStandIn, rasa_app
+from tests.gateway.conftest import RasaStandIn, rasa_app
 
 SECRET = "fault-test-proactive-secret-of-32-bytes"
 KEY = "alert-fault-1"
@@ -52,21 +49,13 @@ class Stack:
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[Stack]:
-    for database_url in fresh_postgres_url():
-        engine = make_engine(database_url)
-        create_schema(engine)
-        with Session(engine) as db:
-            build_customer(db, 1)
+    with one_customer_bank(demo_persona=False) as (database_url, engine):
         rasa = RasaStandIn(replies=[{"text": "Was this you?"}])
         served = BackgroundApp(rasa_app(rasa))
         proxy = TcpProxy("127.0.0.1", served.port)
         port = free_port()
-        services = Services(tmp_path, {
-            **os.environ, "ASSISTANT_PROFILE": "embedded", "DATABASE_URL": database_url,
-            "RASA_URL": f"http://{proxy.address}", "RASA_TOKEN": RASA_TOKEN, "RASA_CHANNEL_SECRET": RASA_CHANNEL_SECRET,
-            "PROACTIVE_SECRET": SECRET, "GATEWAY_HOST": "127.0.0.1", "GATEWAY_PORT": str(port),
-            "PROACTIVE_KEY_LEASE_SECONDS": "1",
-        })
+        services = Services(tmp_path, gateway_env(database_url, f"http://{proxy.address}", port,
+                                                  PROACTIVE_SECRET=SECRET, PROACTIVE_KEY_LEASE_SECONDS="1"))
         gateway = services.python("gateway", ["assistant.gateway"], ready_url=f"http://127.0.0.1:{port}/healthz")
         try:
             yield Stack(gateway, f"http://127.0.0.1:{port}/api/v1/proactive", rasa, proxy, engine)
@@ -74,7 +63,6 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
             services.stop_all()
             proxy.close()
             served.close()
-            engine.dispose()
 
 
 def post_signed(url: str, body: dict[str, Any], timeout: float = 10,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from assistant.bank.periods import Period
 from assistant.bank.spending import spending_by_category
 from assistant.db import create_schema, make_engine
 from assistant.seed.writer import BankAlreadySeeded, mark_demo_personas, seed_bank
+from tests.databases import fresh_postgres_url
 from tests.seed.helpers import bank_digest
 
 AS_OF = date(2026, 11, 20)
@@ -53,11 +55,20 @@ def test_the_first_customers_are_the_same_whatever_the_size_of_the_bank(tmp_path
     assert bank_digest(small, customers=4) == bank_digest(large, customers=4)
 
 
-@pytest.fixture
-def small_bank(engine: Engine) -> Engine:
-    """Twenty customers on each store, as of 20 November 2026."""
-    seed_bank(engine, customers=20, seed=7, as_of=AS_OF, progress=False)
-    return engine
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def small_bank(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """Twenty customers on each store, as of 20 November 2026, seeded once per store for this module's tests that
+    take it (they only read it)."""
+    if request.param == "sqlite":
+        urls: Iterator[str] = iter([f"sqlite:///{tmp_path_factory.mktemp('small-bank') / 'bank.db'}"])
+    else:
+        urls = fresh_postgres_url(template=request.getfixturevalue("postgres_template"))
+    for url in urls:
+        engine = make_engine(url)
+        create_schema(engine)
+        seed_bank(engine, customers=20, seed=7, as_of=AS_OF, progress=False)
+        yield engine
+        engine.dispose()
 
 
 def test_every_customer_is_paid_at_least_ten_times_even_when_pay_moves_away(small_bank: Engine) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from assistant.bank.ledger import check_ledger
 from assistant.bank.models import Account, LedgerEntry, Transaction, Transfer
@@ -35,6 +35,8 @@ TRANSFER_WORKERS = 4  # each transfer is sent by two of them
 FEED_RECORDS = 60
 FEED_WORKERS = 2  # each sends every record, in its own order
 FEED_BATCH = 10
+TRANSFER_PAUSE = 0.01  # seconds between one worker's transfers
+FEED_TRANSFERS_APART = 4  # a feed batch waits for this many more transfers than the one before
 OPENING = 60_000  # £600; the transfers ask for about £1,250 and the feed brings about £300 net
 RUN_TIMEOUT = 40.0
 
@@ -97,8 +99,23 @@ def _transfer_worker(url: str, customer_id: int, account_id: int, payee_id: int,
                 outcomes.append((index, "refused"))
             except Exception as problem:  # reported, so the test fails saying what went wrong
                 outcomes.append((index, f"error: {type(problem).__name__}: {problem}"))
+        # A customer's transfers come a moment apart. Back to back, four workers kept SQLite's write lock taken so
+        # constantly that the feed's busy handler never got it until they were done: no race at all.
+        time.sleep(TRANSFER_PAUSE)
     engine.dispose()
     results.put(("transfers", outcomes))
+
+
+def _wait_for_transfers(engine: Engine, account_id: int, entries: int) -> None:
+    """Until the account has this many transfer entries in the ledger (or the run's time is up)."""
+    deadline = time.monotonic() + RUN_TIMEOUT / 2
+    while time.monotonic() < deadline:
+        with Session(engine) as session:
+            booked = session.exec(select(func.count()).select_from(LedgerEntry).where(
+                LedgerEntry.account_id == account_id, col(LedgerEntry.source_id).startswith("transfer:"))).one()
+        if booked >= entries:
+            return
+        time.sleep(0.01)
 
 
 def _feed_worker(url: str, customer_id: int, account_id: int, order: list[int], start, results) -> None:
@@ -116,7 +133,10 @@ def _feed_worker(url: str, customer_id: int, account_id: int, order: list[int], 
             "channel": "transfer" if _feed_amount(i) > 0 else "direct_debit"} for i in order]
     accepted, errors = [], []
     start.wait(timeout=RUN_TIMEOUT)
-    for first in range(0, len(raw), FEED_BATCH):
+    for batch, first in enumerate(range(0, len(raw), FEED_BATCH)):
+        # Each batch waits for the transfers to get further (readers do not wait on writers: WAL, MVCC), so the
+        # postings land among the transfers whichever process the scheduler favours.
+        _wait_for_transfers(engine, account_id, FEED_TRANSFERS_APART * batch + 1)
         good, rejected = validate(raw[first:first + FEED_BATCH], "core-banking")
         errors += [rejection.reason for rejection in rejected]
         try:

@@ -18,13 +18,14 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 STEP := scripts/step
 
-.PHONY: help config setup chromium seed train knowledge models run test test-inputs test-dialogue test-python bench bench-chat clean
+.PHONY: help config setup chromium seed train knowledge models run test test-inputs test-dialogue test-python bench bench-chat bench-load clean
 
 help:
 	@echo "make run    set up, seed the demo bank, train what is missing, start everything"
 	@echo "make test   set up and run the whole suite"
 	@echo "make bench  speed and quality benchmarks (JSON under build/bench/)"
 	@echo "make bench-chat  time full chat round trips against the assistant that 'make run' started"
+	@echo "make bench-load  load steps of 1-200 Locust customers, then the most turns a second (JSON under build/bench/)"
 
 # The configuration check every service makes at start-up, made first so a refusal comes before minutes of setup
 # (standard library only: it needs no virtualenv).
@@ -100,6 +101,12 @@ bench: setup train knowledge
 # Needs the running assistant (`make run` in another terminal): it measures what a customer waits for.
 bench-chat: setup
 	$(PY) -m assistant.chat_bench
+
+# Starts its own assistant over a fresh bank (or drives a running one: make bench-load GATEWAY=http://127.0.0.1:8080).
+# The steps with a message every 10 s per customer, then the no-think-time steps that find the most turns a second.
+bench-load: setup train knowledge
+	$(PY) -m assistant.load $(if $(GATEWAY),--gateway $(GATEWAY))
+	$(PY) -m assistant.load --no-think-time $(if $(GATEWAY),--gateway $(GATEWAY))
 
 clean:
 	rm -rf build results models var

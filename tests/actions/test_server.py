@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.stack import APP_PYTHON, ROOT, free_port
+from assistant.local_stack import APP_PYTHON, ROOT, free_port
 
 TOKEN = "action-server-test-token"
 

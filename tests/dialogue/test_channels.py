@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from assistant.signing import sign
-from tests.e2e.stack import ROOT, free_port
+from assistant.local_stack import ROOT, free_port
 
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 SECRET = "channel-test-secret"

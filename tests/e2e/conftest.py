@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.e2e.stack import ROOT, Stack, launch
+from assistant.local_stack import ROOT, Stack, launch
 from tests.e2e.web_chat import phone_chat
 
 # As root, in a closed network: no sandbox, and no background calls to Google's hosts.

@@ -16,7 +16,7 @@ from assistant.alerts.models import Alert, AlertAnswer, AlertKind, OutboxMessage
 from assistant.bank.models import Account, Card, CardStatus
 from assistant.chat_client import texts
 from assistant.feed.client import post_transactions
-from tests.e2e.stack import Stack
+from assistant.local_stack import Stack
 
 pytestmark = pytest.mark.e2e
 

@@ -17,7 +17,7 @@ from assistant.handoff.models import HandoffTicket
 from assistant.identity import conversation_id_for
 from assistant.settings import Settings
 from assistant.signing import sign
-from tests.e2e.stack import Stack
+from assistant.local_stack import Stack
 
 pytestmark = pytest.mark.e2e
 

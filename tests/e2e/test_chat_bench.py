@@ -7,7 +7,7 @@ import json
 import pytest
 
 from assistant.chat_bench import ROUND_TRIP_MESSAGES, NoReply, main, measure_round_trips
-from tests.e2e.stack import Stack
+from assistant.local_stack import Stack
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,7 @@ from sqlmodel import Session, create_engine, select
 from assistant.bank.models import Account, AccountKind, Card, CardStatus, Payee, Transfer
 from assistant.bank.money import format_money
 from assistant.chat_client import ChatClient, button_payloads, custom_payloads, texts
-from tests.e2e.stack import Stack
+from assistant.local_stack import Stack
 
 pytestmark = pytest.mark.e2e
 

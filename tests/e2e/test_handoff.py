@@ -12,7 +12,7 @@ from sqlmodel import Session, create_engine, select
 from assistant.bank.models import Account, AccountKind
 from assistant.bank.money import format_money
 from assistant.handoff.demo import DEMO_AGENT_PASSWORD
-from tests.e2e.stack import Stack
+from assistant.local_stack import Stack
 from tests.e2e.web_chat import phone_chat
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]

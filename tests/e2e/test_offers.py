@@ -12,7 +12,7 @@ from assistant.models.artefacts import load
 from assistant.models.offers import QUALIFIES, Offer, ranked_offers
 from assistant.models.rules import CATALOGUE
 from assistant.models.scoring import customer_view
-from tests.e2e.stack import Stack
+from assistant.local_stack import Stack
 
 pytestmark = pytest.mark.e2e
 

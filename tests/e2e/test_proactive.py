@@ -15,7 +15,7 @@ from sqlmodel import Session, create_engine, select
 from assistant.bank.models import Card, CardStatus, Dispute, Transaction
 from assistant.chat_client import texts
 from assistant.signing import sign
-from tests.e2e.stack import Stack
+from assistant.local_stack import Stack
 from tests.e2e.web_chat import phone_chat
 
 pytestmark = pytest.mark.e2e

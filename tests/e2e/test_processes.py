@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.settings import Settings, secret_settings
-from tests.e2e.stack import Stack
+from assistant.local_stack import Stack
 
 pytestmark = pytest.mark.e2e
 

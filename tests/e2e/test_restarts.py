@@ -19,7 +19,7 @@ from sqlmodel import Session, create_engine, select
 
 from assistant.bank.models import Account, AccountKind, Payee, Transfer
 from assistant.chat_client import ChatClient, button_payloads, texts
-from tests.e2e.stack import Stack
+from assistant.local_stack import Stack
 
 pytestmark = pytest.mark.e2e
 

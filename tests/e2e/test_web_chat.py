@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from assistant.handoff.demo import DEMO_AGENT_PASSWORD
-from tests.e2e.stack import Stack
+from assistant.local_stack import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.stack import Stack
+from assistant.local_stack import Stack
 
 PHONE = {"width": 390, "height": 844}
 

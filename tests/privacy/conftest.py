@@ -24,7 +24,7 @@ from assistant.identity import conversation_id_for
 from assistant.models.records import OfferEvent
 from tests.builders import CustomerRecords, build_customer
 from tests.databases import fresh_postgres_url
-from tests.e2e.stack import ROOT
+from assistant.local_stack import ROOT
 from tests.once_per_run import copy_sqlite
 
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"

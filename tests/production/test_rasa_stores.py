@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from assistant.db import make_engine
 from tests.databases import fresh_postgres_url
-from tests.e2e.stack import ROOT
+from assistant.local_stack import ROOT
 
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 

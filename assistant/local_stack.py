@@ -1,5 +1,8 @@
 """The whole assistant as real processes: action server, Rasa server, gateway, core-banking feed and its inbox
-worker, push-service simulator and alert outbox delivery, on free local ports."""
+worker, push-service simulator and alert outbox delivery, on free loopback ports, over a freshly seeded bank.
+
+The end-to-end tests run against one; so does the load benchmark (assistant/load) when no assistant is running.
+"""
 
 from __future__ import annotations
 
@@ -129,9 +132,11 @@ class Stack:
                 process.wait()
 
 
-def launch(workdir: Path, customers: int = 200) -> Stack:
+def launch(workdir: Path, customers: int = 200, overrides: dict[str, str] | None = None) -> Stack:
     """Seed a fresh bank in workdir, train the churn and offer models on it, and start the action server, Rasa, the
-    gateway, the core-banking feed, the push-service simulator and the outbox delivery against it (200 customers: enough churners and product take-ups for the models to train)."""
+    gateway, the core-banking feed, the push-service simulator and the outbox delivery against it (200 customers:
+    enough churners and product take-ups for the models to train). `overrides` replace environment variables the
+    stack would set (a benchmark logs less than the tests and has its own limits)."""
     if not MODEL.exists():
         raise RuntimeError(f"no trained dialogue model at {MODEL}: run `make train` first")
     database_url = f"sqlite:///{workdir / 'bank.db'}"
@@ -172,6 +177,7 @@ def launch(workdir: Path, customers: int = 200) -> Stack:
         "SIGN_IN_BURST": "100",
         # As verbose as the services get, so tests/e2e/test_logs.py sees everything they could ever log.
         "LOG_LEVEL": "DEBUG",
+        **(overrides or {}),
     }
     seeded = subprocess.run(
         [str(APP_PYTHON), "-m", "assistant", "seed", "--customers", str(customers), "--database-url", database_url],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -12,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import BOT_FAILED, FALLBACK_INTENT, hand_off, previous_turn_failed
 from actions.identity import UnverifiedConversation, customer_id
-from assistant.knowledge.index import KnowledgeIndex, load_index
+from assistant.knowledge.index import current_index
 from assistant.knowledge.retriever import search
 
 # Set while the customer is looking at suggestions because the last question was not understood; a second
@@ -24,10 +23,8 @@ NONE_OF_THESE = {"title": "None of these", "payload": "/none_of_these"}
 UNAVAILABLE = "Sorry, I can't look that up right now. Please try again in a moment."
 
 
-@lru_cache(maxsize=1)
-def knowledge_index() -> KnowledgeIndex:
-    """The built index, loaded once per action server process."""
-    return load_index()
+# The process-wide index, which the action server loads and warms before it reports ready (assistant/warmup.py).
+knowledge_index = current_index
 
 
 def _quote(dispatcher: CollectingDispatcher, article_id: str, title: str, answer: str) -> None:

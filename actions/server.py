@@ -1,11 +1,16 @@
 """Run the action server: `python -m actions.server` checks the configuration, then serves rasa-sdk's endpoint.
 
+It answers GET /health with 503 "warming up" until the knowledge index, the embedding model and the churn and
+offer models are loaded and have each answered once (assistant/warmup.py), so a customer's first question never
+pays for loading them; then 200 "ok", naming any part that could not load.
+
 Only Rasa may call it: every request but the health check must carry `Authorization: Bearer <ACTION_SERVER_TOKEN>`
 (Rasa sends it from the action endpoint's headers in endpoints*.yml), or it is answered 401 and no action runs.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from functools import partial
@@ -20,11 +25,14 @@ from sanic.worker.loader import AppLoader
 from actions.outage import GuardedActionExecutor
 from assistant.configuration import require_valid_configuration
 from assistant.log_redaction import install_log_redaction
+from assistant.settings import get_settings
+from assistant.warmup import WarmUp, warm_up
 
 log = logging.getLogger(__name__)
 
 ACTIONS_PACKAGE = "actions"
-OPEN_PATHS = frozenset({"/health"})  # says "ok" and nothing else, for process supervisors
+HEALTH_PATH = "/health"
+OPEN_PATHS = frozenset({HEALTH_PATH})  # says whether the server is ready and nothing else, for process supervisors
 
 
 def _presented_token(request: Request) -> str:
@@ -32,13 +40,36 @@ def _presented_token(request: Request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+def health_answer(warmed: WarmUp | None) -> HTTPResponse:
+    """503 while the warm-up runs; then 200, with the parts that could not load (their actions say so)."""
+    if warmed is None:
+        return response.json({"status": "warming up"}, status=503)
+    return response.json({"status": "ok", "unavailable": sorted(warmed.unavailable)}, status=200)
+
+
+async def _warm(app: Sanic) -> None:
+    # In a thread: loading takes seconds, and /health must answer "warming up" meanwhile.
+    app.ctx.warm_up = await asyncio.to_thread(warm_up)
+    log.info("Action server ready after a %.1f s warm-up", app.ctx.warm_up.seconds)
+
+
 def create_action_app(token: str) -> Sanic:
     """rasa-sdk's action endpoint with the actions registered (each guarded against database outages: outage.py),
     answering only requests that carry `token`."""
     install_log_redaction()  # in each Sanic worker process too
+    # Sanic spawns its workers: without this, their own lines (the warm-up's) would come out unformatted.
+    utils.configure_colored_logging(logging.getLevelName(get_settings().log_level))
     executor = GuardedActionExecutor()
     executor.register_package(ACTIONS_PACKAGE)
     app = create_app_for_serve(executor, cors_origins=None)  # no CORS: no browser ever calls it
+    app.ctx.warm_up = None
+
+    async def start_warm_up(started: Sanic) -> None:
+        started.add_task(_warm(started))  # each worker process warms its own caches
+
+    async def answer_health(request: Request) -> HTTPResponse | None:
+        # Answered here, before rasa-sdk's own /health, which says "ok" as soon as the port is open.
+        return health_answer(request.app.ctx.warm_up) if request.path == HEALTH_PATH else None
 
     async def require_token(request: Request) -> HTTPResponse | None:
         if request.path in OPEN_PATHS:
@@ -49,6 +80,8 @@ def create_action_app(token: str) -> Sanic:
                                   "code": "unauthorized"}, status=401)
         return None
 
+    app.register_listener(start_warm_up, "after_server_start")
+    app.register_middleware(answer_health, "request")
     app.register_middleware(require_token, "request")
     return app
 

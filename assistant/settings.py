@@ -148,6 +148,9 @@ class Settings:
     gateway_port: int = field(default_factory=lambda: int(_env("GATEWAY_PORT", "8080")))
     action_host: str = field(default_factory=lambda: _env("ACTION_HOST", "127.0.0.1"))
     action_port: int = field(default_factory=lambda: int(_env("ACTION_PORT", "5055")))
+    # Where the gateway asks whether the action server has warmed up (part of the gateway's own readiness).
+    action_health_url: str = field(default_factory=lambda: _env(
+        "ACTION_HEALTH_URL", f"http://127.0.0.1:{_env('ACTION_PORT', '5055')}/health"))
     # Redis for state the gateways share (rate limits, sign-in lockouts); required in production.
     redis_url: str = field(default_factory=lambda: os.environ.get("REDIS_URL", ""))
     limits: Limits = field(default_factory=Limits)
@@ -238,6 +241,9 @@ class Settings:
     # Agents' email-and-password sign-in, "1" or "0"; empty: on in the embedded profile, off in production, where
     # the bank's identity provider signs agents in unless the bank keeps passwords (see agent_password_sign_in).
     agent_password_sign_in_choice: str = field(default_factory=lambda: os.environ.get("AGENT_PASSWORD_SIGN_IN", ""))
+    # Whether the outbox delivery and the push-service simulator wait at start-up until what they call reports ready
+    # ("1" or "0"); empty: on in the embedded profile, off in production, where the push service is the bank's own.
+    wait_for_ready_choice: str = field(default_factory=lambda: os.environ.get("WAIT_FOR_READY", ""))
     # How often an open agent console checks that its agent is still enabled.
     agent_recheck_seconds: float = field(default_factory=lambda: float(_env("AGENT_RECHECK_SECONDS", "10")))
 
@@ -256,6 +262,13 @@ class Settings:
         """Whether agents may sign in with email and password (and the gateway issues agent tokens)."""
         if self.agent_password_sign_in_choice:
             return self.agent_password_sign_in_choice == "1"
+        return self.profile == "embedded"
+
+    @property
+    def wait_for_ready(self) -> bool:
+        """Whether workers wait for the services they call to report ready before they start calling them."""
+        if self.wait_for_ready_choice:
+            return self.wait_for_ready_choice == "1"
         return self.profile == "embedded"
 
     @property

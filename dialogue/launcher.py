@@ -62,6 +62,9 @@ def main() -> None:
     os.environ["FORCE_JSON_LOGGING"] = "1"
     from rasa.__main__ import main as rasa_main
 
+    from dialogue.warmup import warm_up_in_background
+
+    warm_up_in_background(f"http://127.0.0.1:{settings.rasa_port}", settings.rasa_token)
     sys.argv = rasa_arguments(settings, endpoints)
     rasa_main()
 

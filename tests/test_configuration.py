@@ -26,6 +26,7 @@ ENTRY_POINTS = {
     "outbox delivery": ["-m", "assistant.alerts", "deliver", "--forever"],
     "feed inbox worker": ["-m", "assistant.feed", "work", "--forever"],
     "upcoming-bill alerts": ["-m", "assistant.alerts", "bills"],
+    "start-up banner": ["-m", "assistant.ready_banner"],
 }
 
 

@@ -100,6 +100,7 @@ def _deliver(args: argparse.Namespace) -> int:
     import aiohttp
 
     from assistant.alerts.outbox import delivery_from_settings
+    from assistant.readiness import health_url, wait_until_ready
 
     settings = _start_worker("The alert outbox delivery")
 
@@ -107,6 +108,10 @@ def _deliver(args: argparse.Namespace) -> int:
         async with aiohttp.ClientSession() as http:
             delivery = delivery_from_settings(_engine(args), http, args.url, settings)
             if args.forever:
+                if settings.wait_for_ready:
+                    # At start-up the push service (and the assistant behind it) may still be loading: wait for its
+                    # health check rather than spending every message's attempts on its 503s.
+                    await wait_until_ready(http, health_url(args.url), "the push service")
                 await delivery.run_forever(args.interval)
             report = await delivery.deliver_due()
             print(f"delivered {report.delivered}, failed {report.failed}, dead-lettered {report.dead_lettered}")

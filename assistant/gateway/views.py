@@ -18,11 +18,12 @@ from assistant.gateway.database import read
 from assistant.gateway.errors import ApiError
 from assistant.gateway.handoff_routing import after_customer_message
 from assistant.gateway.inputs import chat_message, json_object
-from assistant.gateway.keys import ENGINE, RASA, SETTINGS
+from assistant.gateway.keys import ENGINE, HTTP, RASA, SETTINGS
 from assistant.gateway.limits import before_sign_in, check_message_rate
 from assistant.gateway.rasa_errors import from_rasa
 from assistant.gateway.signed_in import signed_in_customer
 from assistant.gateway.static_files import allowed_asset, static_page
+from assistant.readiness import answers_ok, fetch_health
 
 log = logging.getLogger(__name__)
 
@@ -95,15 +96,28 @@ def _database_ok(engine: Engine) -> bool:
         return False
 
 
+async def _actions_state(request: web.Request) -> str:
+    """"ready", "warming up" (loading its models) or "unavailable", as the action server's /health says."""
+    health = await fetch_health(request.app[HTTP], request.app[SETTINGS].action_health_url)
+    if health is not None and answers_ok(health):
+        return "ready"
+    if health is not None and health[1].get("status") == "warming up":
+        return "warming up"
+    return "unavailable"
+
+
 async def healthz(request: web.Request) -> web.Response:
-    """The gateway is up; whether Rasa has a model loaded and the database answers."""
-    rasa_ready, database_ok = await asyncio.gather(
-        request.app[RASA].is_ready(), asyncio.to_thread(_database_ok, request.app[ENGINE])
+    """The gateway is up (200 while its database answers); whether Rasa has a model loaded and the action server
+    has warmed up, and so whether the whole assistant is ready to chat."""
+    rasa_ready, actions, database_ok = await asyncio.gather(
+        request.app[RASA].is_ready(), _actions_state(request), asyncio.to_thread(_database_ok, request.app[ENGINE])
     )
     body = {
         "status": "ok" if database_ok else "error",
         "rasa": "ready" if rasa_ready else "unavailable",
+        "actions": actions,
         "database": "ok" if database_ok else "unavailable",
+        "ready": database_ok and rasa_ready and actions == "ready",
     }
     return web.json_response(body, status=200 if database_ok else 503)
 

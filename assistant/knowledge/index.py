@@ -7,6 +7,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import faiss
@@ -152,6 +153,12 @@ def load_index(folder: Path | None = None, articles_dir: Path = ARTICLES_DIR, wa
         embed(["warm up"], manifest.get("model_path"))
     return KnowledgeIndex(faiss.read_index(str(folder / INDEX_FILE)), manifest["entries"], articles, manifest,
                           load_classifier(folder))
+
+
+@lru_cache(maxsize=1)
+def current_index() -> KnowledgeIndex:
+    """The built index from BUILD_DIR, loaded once per process (FileNotFoundError until it is built)."""
+    return load_index()
 
 
 def vector_search(index: KnowledgeIndex, queries: np.ndarray, k: int) -> list[list[tuple[float, dict]]]:

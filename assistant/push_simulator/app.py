@@ -1,4 +1,8 @@
-"""The push-service simulator's app factory and its one webhook."""
+"""The push-service simulator's app factory and its one webhook.
+
+At start-up it waits for the gateway to report ready (Rasa and the action server warmed up) and answers its own
+health check 503 until then, so the outbox waits for both instead of delivering into the gateway's 503s.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,14 @@ import aiohttp
 from aiohttp import web
 
 from assistant.event_kinds import EVENTS
+from assistant.readiness import gateway_ready, health_url, wait_until_ready
 from assistant.settings import Settings, get_settings
 from assistant.signing import sign
 
 log = logging.getLogger(__name__)
 SETTINGS = web.AppKey("settings", Settings)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
+GATEWAY_READY = web.AppKey("gateway_ready", asyncio.Event)
 _TIMEOUT = aiohttp.ClientTimeout(total=10)
 
 
@@ -66,15 +72,27 @@ async def push(request: web.Request) -> web.Response:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """The simulator is up."""
+    """The simulator is up and, once the gateway has reported ready, ready to forward."""
+    if not request.app[GATEWAY_READY].is_set():
+        return web.json_response({"status": "waiting for the gateway", "role": "push-service simulator"}, status=503)
     return web.json_response({"status": "ok", "role": "push-service simulator"})
 
 
 async def http_session(app: web.Application) -> AsyncIterator[None]:
-    """One HTTP session to the gateway for the app's lifetime."""
+    """One HTTP session to the gateway for the app's lifetime, and the wait for the gateway to be ready."""
+    settings = app[SETTINGS]
+    app[GATEWAY_READY] = asyncio.Event()
+
+    async def wait_for_gateway() -> None:
+        if settings.wait_for_ready:
+            await wait_until_ready(app[HTTP], health_url(settings.proactive_url), "the gateway", gateway_ready)
+        app[GATEWAY_READY].set()
+
     async with aiohttp.ClientSession() as http:
         app[HTTP] = http
+        waiting = asyncio.create_task(wait_for_gateway())
         yield
+        waiting.cancel()
 
 
 def init_app(settings: Settings | None = None) -> web.Application:

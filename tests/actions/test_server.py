@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
-from assistant.local_stack import APP_PYTHON, ROOT, free_port
+from tests.actions.server_process import action_server_process
 
 TOKEN = "action-server-test-token"
 
@@ -20,29 +17,8 @@ TOKEN = "action-server-test-token"
 @pytest.fixture(scope="module")
 def action_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`python -m actions.server` on a free local port with a token of the test's own; its base URL."""
-    port = free_port()
-    workdir = tmp_path_factory.mktemp("action-server")
-    env = {**os.environ, "ASSISTANT_PROFILE": "embedded", "ACTION_PORT": str(port), "ACTION_SERVER_TOKEN": TOKEN,
-           "DATABASE_URL": f"sqlite:///{workdir / 'bank.db'}"}
-    log = open(workdir / "actions.log", "wb")
-    server = subprocess.Popen([str(APP_PYTHON), "-m", "actions.server"], cwd=ROOT, env=env, stdout=log,
-                              stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(base + "/health", timeout=2).close()
-                break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the action server did not start: {(workdir / 'actions.log').read_text()}")
-                time.sleep(0.5)
+    with action_server_process(tmp_path_factory.mktemp("action-server"), TOKEN) as base:
         yield base
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
-        log.close()
 
 
 def _call(url: str, token: str | None, body: bytes | None = None) -> int:
@@ -75,3 +51,9 @@ def test_a_call_with_the_token_runs_the_action(action_server: str) -> None:
 
 def test_the_health_check_needs_no_token(action_server: str) -> None:
     assert _call(action_server + "/health", None) == 200
+
+
+def test_the_health_check_names_what_could_not_be_loaded(action_server: str) -> None:
+    # The fixture's build folder is empty: no knowledge index, no trained models, and still a server that answers.
+    with urllib.request.urlopen(action_server + "/health", timeout=5) as response:
+        assert json.loads(response.read()) == {"status": "ok", "unavailable": ["knowledge", "models"]}

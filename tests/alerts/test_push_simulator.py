@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 
@@ -77,3 +78,28 @@ async def test_a_gateway_refusal_is_passed_on_and_its_failures_and_our_signing_f
     client = await aiohttp_client(init_app(_settings(str(server.make_url("/api/v1/proactive")))))
     response = await client.post("/push", json=DELIVERY)
     assert response.status == relayed
+
+
+async def _health_status(client) -> int:
+    return (await client.get("/healthz")).status
+
+
+async def test_the_simulator_reports_ready_only_once_the_gateway_does(aiohttp_client, aiohttp_server):
+    gateway_health = {"status": "ok", "rasa": "ready", "actions": "warming up", "ready": False}
+
+    async def healthz(request: web.Request) -> web.Response:
+        return web.json_response(gateway_health)
+
+    stand_in = web.Application()
+    stand_in.router.add_get("/healthz", healthz)
+    server = await aiohttp_server(stand_in)
+    settings = Settings(proactive_url=str(server.make_url("/api/v1/proactive")), proactive_secret=SECRET,
+                        wait_for_ready_choice="1")
+    client = await aiohttp_client(init_app(settings))
+    before = await _health_status(client)
+    gateway_health.update(actions="ready", ready=True)
+    for _ in range(100):  # the simulator polls with back-off; give it a few of its polls
+        if await _health_status(client) == 200:
+            break
+        await asyncio.sleep(0.1)
+    assert (before, await _health_status(client)) == (503, 200)

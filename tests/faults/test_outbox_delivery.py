@@ -59,7 +59,10 @@ def rasa() -> Iterator[RecordingEndpoint]:
 def services(tmp_path: Path, database, rasa: RecordingEndpoint) -> Iterator[Services]:
     url, _ = database
     env = {**os.environ, "ASSISTANT_PROFILE": "embedded", "DATABASE_URL": url, "RASA_URL": rasa.url(""),
-           "LOG_LEVEL": "INFO", "PROACTIVE_SECRET": "fault-test-proactive-secret-of-32-bytes", **OUTBOX}
+           "LOG_LEVEL": "INFO", "PROACTIVE_SECRET": "fault-test-proactive-secret-of-32-bytes", **OUTBOX,
+           # The outage is the point: deliveries go out while the assistant answers 503 (its stand-in has no status
+           # endpoint either), rather than waiting at start-up for it to report ready.
+           "WAIT_FOR_READY": "0"}
     running = Services(tmp_path, env)
     yield running
     running.stop_all()

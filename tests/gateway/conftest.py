@@ -189,6 +189,8 @@ def gateway(
             "JWT_SECRET": "gateway-test-jwt-secret-of-32-bytes!",
             "CONVERSATION_SECRET": "gateway-test-conversation-secret",
             "RATE_LIMIT_PREFIX": redis_prefix,
+            # No action server: the gateway says so in its health check, whatever listens on the default port.
+            "ACTION_HEALTH_URL": f"http://127.0.0.1:{free_port()}/health",
             **({"REDIS_URL": REDIS_URL} if profile == "production" else {}),
             **env,
         }

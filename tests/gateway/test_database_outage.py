@@ -46,7 +46,7 @@ async def test_demo_sign_in_when_the_database_is_unavailable_is_503(unreadable_b
 async def test_healthz_reports_the_database_unavailable(unreadable_bank: TestClient) -> None:
     response = await unreadable_bank.get("/healthz")
     assert (response.status, await response.json()) == (
-        503, {"status": "error", "rasa": "ready", "database": "unavailable"})
+        503, {"status": "error", "rasa": "ready", "actions": "unavailable", "database": "unavailable", "ready": False})
 
 
 @pytest.fixture

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from aiohttp.test_utils import TestClient
+
+from tests.actions.server_process import action_server_process
 
 from tests.gateway.conftest import GatewayFactory, RasaStandIn, free_port
 
 
 async def test_healthz_reports_rasa_ready_when_its_model_is_loaded(client: TestClient) -> None:
     response = await client.get("/healthz")
-    assert (response.status, await response.json()) == (200, {"status": "ok", "rasa": "ready", "database": "ok"})
+    assert (response.status, await response.json()) == (
+        200, {"status": "ok", "rasa": "ready", "actions": "unavailable", "database": "ok", "ready": False})
 
 
 async def test_healthz_reports_rasa_unavailable_while_its_model_loads(client: TestClient, rasa: RasaStandIn) -> None:
@@ -22,12 +27,20 @@ async def test_healthz_reports_rasa_unavailable_when_nothing_listens(gateway: Ga
     client = await gateway(RASA_URL=f"http://127.0.0.1:{free_port()}")
     response = await client.get("/healthz")
     assert (response.status, await response.json()) == (
-        200, {"status": "ok", "rasa": "unavailable", "database": "ok"})
+        200, {"status": "ok", "rasa": "unavailable", "actions": "unavailable", "database": "ok", "ready": False})
 
 
 async def test_healthz_reports_rasa_unavailable_with_the_wrong_rasa_token(gateway: GatewayFactory) -> None:
     client = await gateway(RASA_TOKEN="wrong-token")
     assert (await (await client.get("/healthz")).json())["rasa"] == "unavailable"
+
+
+async def test_healthz_reports_ready_once_rasa_and_the_warmed_up_action_server_are(
+        gateway: GatewayFactory, tmp_path: Path) -> None:
+    with action_server_process(tmp_path, "gateway-health-test-token") as action_server:
+        client = await gateway(ACTION_HEALTH_URL=f"{action_server}/health")
+        body = await (await client.get("/healthz")).json()
+    assert (body["actions"], body["ready"]) == ("ready", True)
 
 
 async def test_chat_page_is_served_at_the_root(client: TestClient) -> None:

@@ -107,6 +107,7 @@ bench-chat: setup
 bench-load: setup train knowledge
 	$(PY) -m assistant.load $(if $(GATEWAY),--gateway $(GATEWAY))
 	$(PY) -m assistant.load --no-think-time $(if $(GATEWAY),--gateway $(GATEWAY))
+	$(PY) -m assistant.load.session_growth $(if $(GATEWAY),--gateway $(GATEWAY)) $(if $(RASA),--rasa $(RASA))
 
 clean:
 	rm -rf build results models var

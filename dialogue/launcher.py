@@ -62,8 +62,11 @@ def main() -> None:
     os.environ["FORCE_JSON_LOGGING"] = "1"
     from rasa.__main__ import main as rasa_main
 
+    from dialogue.event_types import install_event_type_cache
     from dialogue.warmup import warm_up_in_background
 
+    # Rasa rebuilds the whole session's tracker every turn: this takes a search of its event classes out of each event.
+    install_event_type_cache()
     warm_up_in_background(f"http://127.0.0.1:{settings.rasa_port}", settings.rasa_token)
     sys.argv = rasa_arguments(settings, endpoints)
     rasa_main()

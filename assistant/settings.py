@@ -141,6 +141,9 @@ class Settings:
     rasa_port: int = field(default_factory=lambda: int(_env("RASA_PORT", "5005")))
     rasa_model: Path = field(default_factory=lambda: Path(_env("RASA_MODEL", str(ROOT / "models" / "assistant.tar.gz"))))
     rasa_timeout_seconds: float = field(default_factory=lambda: float(_env("RASA_TIMEOUT_SECONDS", "30")))
+    # Rasa's Sanic workers, each with the model loaded: one core's worth of turns each (docs/performance.md). More
+    # than one needs a lock store they share: SQLite next to the tracker store (embedded), Redis (production).
+    rasa_workers: int = field(default_factory=lambda: _env_int("RASA_WORKERS", 2))
     # Origins whose pages may call the gateway from a browser (comma-separated); none: no CORS at all.
     cors_allowed_origins: tuple[str, ...] = field(default_factory=lambda: tuple(
         origin.strip().rstrip("/") for origin in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",") if origin.strip()))

@@ -35,7 +35,8 @@ def endpoints_environment(settings: Settings) -> tuple[str, dict[str, str]]:
     environment.update({spec.variable: value for spec, value in secret_settings(settings) if isinstance(value, str)})
     if settings.production:
         return "endpoints.production.yml", {**environment, **PRODUCTION_STORE_DEFAULTS}
-    return "endpoints.yml", {**environment, "RASA_TRACKER_DB": str(ROOT / "var" / "rasa-tracker.db")}
+    return "endpoints.yml", {**environment, "RASA_TRACKER_DB": str(ROOT / "var" / "rasa-tracker.db"),
+                             "RASA_LOCK_DB": str(ROOT / "var" / "rasa-locks.db")}
 
 
 def rasa_arguments(settings: Settings, endpoints: str) -> list[str]:
@@ -56,18 +57,22 @@ def main() -> None:
             os.environ[variable] = value
     if not settings.production:
         (ROOT / "var").mkdir(exist_ok=True)
+    # Rasa reads its number of Sanic workers from SANIC_WORKERS; the settings say how many.
+    os.environ["SANIC_WORKERS"] = str(settings.rasa_workers)
     # Before Rasa sets up its handlers and structured logging: the record factory redacts whatever they write.
     install_log_redaction()
     # Rasa's structured logs as JSON even on a terminal, so their conversation keys are redacted by name.
     os.environ["FORCE_JSON_LOGGING"] = "1"
     from rasa.__main__ import main as rasa_main
 
+    from dialogue.action_validation import install_cached_action_validation
     from dialogue.event_types import install_event_type_cache
-    from dialogue.warmup import warm_up_in_background
+    from dialogue.warmup import install_warm_up_on_load
 
     # Rasa rebuilds the whole session's tracker every turn: this takes a search of its event classes out of each event.
     install_event_type_cache()
-    warm_up_in_background(f"http://127.0.0.1:{settings.rasa_port}", settings.rasa_token)
+    install_cached_action_validation()
+    install_warm_up_on_load()
     sys.argv = rasa_arguments(settings, endpoints)
     rasa_main()
 

@@ -1,18 +1,17 @@
-"""One warm-up turn through the freshly loaded model, so the first customer does not pay for TensorFlow's first run.
+"""One warm-up turn in every Rasa worker, before it serves, so no customer pays for TensorFlow's first run.
 
-Measured on the demo model: the first turn after start took 0.71 s, the next ones 0.10 s (graph tracing in the
-NLU and dialogue policies on first use). The warm-up parses a greeting and predicts the next action in a conversation
-of its own through Rasa's HTTP API; nothing is said to anyone and no action runs.
+Measured on the demo model: the first turn after start took 0.71 s, the next ones 0.10 s (graph tracing in the NLU
+and the dialogue policies on first use). Rasa loads its model in each Sanic worker in a `before_server_start`
+listener (`rasa.core.run.load_agent_on_start`); wrapped here, each worker then answers "hello" in a conversation of
+its own (a rule answers it, no custom action runs) and starts accepting connections only after that. With several
+workers a warm-up from outside could not choose which worker it reaches.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import threading
 import time
-import urllib.error
-import urllib.request
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -20,39 +19,26 @@ WARM_UP_CONVERSATION = "warm-up"
 WARM_UP_TEXT = "hello"
 
 
-def _call(base_url: str, token: str, method: str, path: str, body: object | None = None) -> int:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"{base_url}{path}?token={token}", data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return response.status
-
-
-def warm_up(base_url: str, token: str, give_up_after: float = 1800.0) -> bool:
-    """Wait for the model to load, then run one parse and one prediction; True when both answered 200."""
-    deadline = time.monotonic() + give_up_after
-    while time.monotonic() < deadline:
-        try:
-            _call(base_url, token, "GET", "/status")
-            break
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.5)
-    else:
-        return False
+async def warm_up(agent: Any) -> None:
+    """Run one whole turn (NLU, policies, tracker store, response) through a freshly loaded agent."""
     started = time.perf_counter()
     try:
-        conversation = f"/conversations/{WARM_UP_CONVERSATION}"
-        _call(base_url, token, "POST", f"{conversation}/messages", {"text": WARM_UP_TEXT, "sender": "user"})
-        _call(base_url, token, "POST", f"{conversation}/predict", {})
-    except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
-        log.warning("Rasa warm-up turn failed (the first customer turn will be slower): %s", exc)
-        return False
+        await agent.handle_text(WARM_UP_TEXT, sender_id=WARM_UP_CONVERSATION)
+    except Exception as exc:  # noqa: BLE001 - a worker that cannot warm up still serves; its first turn is slower
+        log.warning("Rasa warm-up turn failed (this worker's first customer turn will be slower): %s", exc)
+        return
     log.info("Rasa warm-up turn took %.2f s", time.perf_counter() - started)
-    return True
 
 
-def warm_up_in_background(base_url: str, token: str) -> threading.Thread:
-    """Start the warm-up beside the server (it runs once the model has loaded)."""
-    thread = threading.Thread(target=warm_up, args=(base_url, token), name="rasa-warm-up", daemon=True)
-    thread.start()
-    return thread
+def install_warm_up_on_load() -> None:
+    """Make every Rasa worker run the warm-up turn right after it loads its model (before Rasa serves)."""
+    import rasa.core.run
+
+    load_agent_on_start = rasa.core.run.load_agent_on_start
+
+    async def load_and_warm_up(*args: Any, **kwargs: Any) -> Any:
+        agent = await load_agent_on_start(*args, **kwargs)
+        await warm_up(agent)
+        return agent
+
+    rasa.core.run.load_agent_on_start = load_and_warm_up

@@ -46,7 +46,7 @@ SCRIPTS: tuple[Script, ...] = (
     Script("transfer", (Turn("transfer_request", "send £1 to {payee} from my current account", _offers_confirmation),
                         Turn("transfer_confirm", "/affirm")), 1),
     Script("knowledge_answer", (Turn("knowledge_answer", "my card still hasn't arrived, what do I do?"),), 1),
-    Script("knowledge_answer_limit", (Turn("knowledge_answer", "what is the daily limit for transfers?"),), 1),
+    Script("knowledge_answer_pin", (Turn("knowledge_answer", "how do I change my PIN?"),), 1),
     Script("small_talk", (Turn("small_talk", "hello"),), 1),
     Script("small_talk_thanks", (Turn("small_talk", "thanks, that's all"),), 1),
 )

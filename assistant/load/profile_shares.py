@@ -1,8 +1,9 @@
 """Where a service's CPU went, from a sampling profile: `python -m assistant.load.profile_shares STACKS.txt`.
 
 STACKS.txt is py-spy's collapsed output (`py-spy record --format raw --pid PID -d 30 -o STACKS.txt` while
-`make bench-load` runs). Each sample is charged to the first category, innermost frame first, whose pattern one of
-its frames matches, so a tracker-store query inside a policy counts as the tracker store, not as the policy.
+`make bench-load` runs). Each sample is charged to the first category in CATEGORIES that any of its frames matches:
+TensorFlow running inside TEDPolicy counts as TEDPolicy, and a tracker-store query made inside a policy counts as
+the tracker store.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-# Innermost match wins; the patterns are file paths as py-spy prints them.
+# In priority order; the patterns are file paths as py-spy prints them.
 CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("jsonschema (validating action responses)", ("jsonschema/",)),
     ("tracker store (SQLAlchemy)", ("rasa/core/tracker_store.py", "sqlalchemy/", "sqlite3")),
@@ -21,21 +22,20 @@ CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("DIETClassifier", ("rasa/nlu/classifiers/diet_classifier.py",)),
     ("featurisation", ("rasa/nlu/featurizers/", "rasa/core/featurizers/", "rasa/nlu/tokenizers/")),
     ("memoisation and rules", ("rasa/core/policies/memoization.py", "rasa/core/policies/rule_policy.py")),
-    ("TensorFlow", ("tensorflow/", "keras/")),
     ("HTTP to the action server", ("aiohttp/", "yarl/", "multidict/", "rasa/utils/endpoints.py")),
     ("event and tracker (de)serialisation", ("rasa/shared/core/events.py", "rasa/shared/core/trackers.py", "json/")),
-    ("Sanic (serving the gateway's calls)", ("sanic/", "uvloop", "httptools")),
+    ("TensorFlow (outside the two models)", ("tensorflow/", "keras/")),
     ("other Rasa", ("rasa/",)),
+    ("Sanic (serving the gateway's calls)", ("sanic/", "uvloop", "httptools")),
 )
 OTHER = "other"
 
 
 def category_of(frames: list[str]) -> str:
-    """The category a sample's frames (outermost first) are charged to."""
-    for frame in reversed(frames):
-        for name, patterns in CATEGORIES:
-            if any(pattern in frame for pattern in patterns):
-                return name
+    """The category a sample's frames are charged to."""
+    for name, patterns in CATEGORIES:
+        if any(pattern in frame for frame in frames for pattern in patterns):
+            return name
     return OTHER
 
 

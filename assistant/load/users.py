@@ -92,12 +92,16 @@ class ChatCustomer(FastHttpUser):
         with self.client.post("/api/v1/chat", json={"message": message}, headers=self.headers, name=turn.kind,
                               catch_response=True) as answer:
             if answer.status_code != 200:
-                answer.failure(f"{turn.kind}: the gateway answered {answer.status_code}")
+                answer.failure(f"the gateway answered {answer.status_code}: {answer.text[:200] if answer.text else ''}")
                 return True
             body: Any = answer.json()
-            problem = turn.check(body.get("messages") or [])
+            replies = body.get("messages") or []
+            problem = turn.check(replies)
             if problem:
-                answer.failure(f"{turn.kind}: {problem}")
+                # What came back instead, cut short: enough to tell an empty answer from a different question.
+                handoff = f", handoff {body['handoff']}" if body.get("handoff") else ""
+                answer.failure(f"{problem} (customer {self.customer.customer_id}{handoff}; to {message!r}: "
+                               f"{json.dumps(replies)[:300]})")
                 return True
         return False
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from assistant.settings import Settings
 from dialogue.launcher import endpoints_environment
 
@@ -17,3 +19,10 @@ def test_every_secret_setting_is_exported_for_the_endpoints_to_refer_to() -> Non
     _, environment = endpoints_environment(settings)
     assert (environment["ACTION_SERVER_TOKEN"], environment["RASA_TOKEN"]) == (
         "a-token-the-endpoints-send", settings.rasa_token)
+
+
+def test_the_embedded_profile_keeps_conversation_locks_in_a_file_beside_the_tracker_store() -> None:
+    endpoints, environment = endpoints_environment(Settings(profile="embedded"))
+    tracker, locks = environment["RASA_TRACKER_DB"], environment["RASA_LOCK_DB"]
+    assert (endpoints, locks.endswith("rasa-locks.db"), Path(locks).parent == Path(tracker).parent) == (
+        "endpoints.yml", True, True)

@@ -9,7 +9,10 @@ the log redaction is installed. The profile chooses the endpoints: `endpoints.ym
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
+from contextlib import closing
+from pathlib import Path
 
 from assistant.configuration import require_valid_configuration
 from assistant.log_redaction import install_log_redaction
@@ -28,6 +31,10 @@ PRODUCTION_STORE_DEFAULTS = {
 }
 
 
+# Rasa's settings for TensorFlow's thread pools (rasa/constants.py), and OpenMP's.
+TENSORFLOW_THREADS = ("TF_INTER_OP_PARALLELISM_THREADS", "TF_INTRA_OP_PARALLELISM_THREADS", "OMP_NUM_THREADS")
+
+
 def endpoints_environment(settings: Settings) -> tuple[str, dict[str, str]]:
     """The profile's endpoints file and the variables it reads (with their defaults), plus every secret setting,
     so `${VARIABLE}` in endpoints.yml or credentials.yml always resolves to the value the settings use."""
@@ -37,6 +44,14 @@ def endpoints_environment(settings: Settings) -> tuple[str, dict[str, str]]:
         return "endpoints.production.yml", {**environment, **PRODUCTION_STORE_DEFAULTS}
     return "endpoints.yml", {**environment, "RASA_TRACKER_DB": str(ROOT / "var" / "rasa-tracker.db"),
                              "RASA_LOCK_DB": str(ROOT / "var" / "rasa-locks.db")}
+
+
+def use_write_ahead_log(database: Path) -> None:
+    """Put the SQLite tracker store in WAL mode (the mode stays with the file): Rasa's workers read trackers while
+    another saves one, instead of waiting for its write lock."""
+    database.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(database)) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
 
 
 def rasa_arguments(settings: Settings, endpoints: str) -> list[str]:
@@ -57,8 +72,14 @@ def main() -> None:
             os.environ[variable] = value
     if not settings.production:
         (ROOT / "var").mkdir(exist_ok=True)
+        use_write_ahead_log(Path(os.environ["RASA_TRACKER_DB"]))
     # Rasa reads its number of Sanic workers from SANIC_WORKERS; the settings say how many.
     os.environ["SANIC_WORKERS"] = str(settings.rasa_workers)
+    # One TensorFlow thread per worker: a turn's tensors are small, and TensorFlow's spare threads spin while they
+    # wait, which measured as twice the CPU a turn with no gain in latency (docs/performance.md). The workers, not
+    # TensorFlow, use the cores.
+    for variable in TENSORFLOW_THREADS:
+        os.environ.setdefault(variable, "1")
     # Before Rasa sets up its handlers and structured logging: the record factory redacts whatever they write.
     install_log_redaction()
     # Rasa's structured logs as JSON even on a terminal, so their conversation keys are redacted by name.

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from assistant.settings import Settings
-from dialogue.launcher import endpoints_environment
+from dialogue.launcher import endpoints_environment, use_write_ahead_log
 
 
 def test_the_production_profile_uses_the_production_endpoints_with_their_store_defaults() -> None:
@@ -26,3 +28,10 @@ def test_the_embedded_profile_keeps_conversation_locks_in_a_file_beside_the_trac
     tracker, locks = environment["RASA_TRACKER_DB"], environment["RASA_LOCK_DB"]
     assert (endpoints, locks.endswith("rasa-locks.db"), Path(locks).parent == Path(tracker).parent) == (
         "endpoints.yml", True, True)
+
+
+def test_the_tracker_store_file_is_put_in_write_ahead_log_mode(tmp_path: Path) -> None:
+    database = tmp_path / "var" / "rasa-tracker.db"
+    use_write_ahead_log(database)
+    with closing(sqlite3.connect(database)) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)

@@ -22,11 +22,20 @@ def _offers_confirmation(replies: Replies) -> str | None:
 
 @dataclass(frozen=True)
 class Turn:
-    """One message and the check its replies must pass; `kind` names its figures in the results."""
+    """One message and the check its replies must pass; `kind` names its figures in the results.
+
+    `when_asked` pairs a question the bot may ask back with the turn a customer answers it with (the NLU does not
+    recognise every payee's name in a sentence, and then asks for it, as it would ask a real customer)."""
 
     kind: str
     message: str
     check: Callable[[Replies], str | None] = _answered
+    when_asked: tuple[tuple[str, "Turn"], ...] = ()
+
+    def answer_to(self, replies: Replies) -> "Turn | None":
+        """The turn that answers a question the bot asked back in `replies`, if it asked one of `when_asked`."""
+        said = " ".join(reply.get("text") or "" for reply in replies)
+        return next((answer for question, answer in self.when_asked if question in said), None)
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,9 @@ SCRIPTS: tuple[Script, ...] = (
     Script("balance", (Turn("balance", "what's my balance?"),), 4),
     Script("transaction_search", (Turn("transaction_search", "show me my Tesco transactions"),), 2),
     Script("spending_summary", (Turn("spending_summary", "how much did I spend last month?"),), 2),
-    Script("transfer", (Turn("transfer_request", "send £1 to {payee} from my current account", _offers_confirmation),
+    Script("transfer", (Turn("transfer_request", "send £1 to {payee} from my current account", _offers_confirmation,
+                             when_asked=(("Who would you like to send it to?",
+                                          Turn("transfer_payee", "{payee}", _offers_confirmation)),)),
                         Turn("transfer_confirm", "/affirm")), 1),
     Script("knowledge_answer", (Turn("knowledge_answer", "my card still hasn't arrived, what do I do?"),), 1),
     Script("knowledge_answer_pin", (Turn("knowledge_answer", "how do I change my PIN?"),), 1),

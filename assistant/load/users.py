@@ -48,6 +48,7 @@ class ChatCustomer(FastHttpUser):
                 answer.failure(f"session start answered {answer.status_code}")
         self.script: Script | None = None
         self.step = 0
+        self.answer: Turn | None = None
 
     def _open_live_channel(self) -> None:
         url = self.host.replace("http", "ws", 1) + "/api/v1/chat/ws"
@@ -80,9 +81,14 @@ class ChatCustomer(FastHttpUser):
         """Send the next message of the current script (starting a new script when the last one ended)."""
         if self.script is None:
             self.script, self.step = pick_script(self.rng), 0
-        turn = self.script.turns[self.step]
+        if self.answer is not None:  # the bot asked something back: this turn answers it, the script waits
+            turn, self.answer = self.answer, None
+        else:
+            turn = self.script.turns[self.step]
+            self.step += 1
         failed = self._say(turn)
-        self.step += 1
+        if self.answer is not None:
+            return
         # A failed turn ends its script: the next one would answer a question the bot never asked.
         if failed or self.step == len(self.script.turns):
             self.script = None
@@ -96,7 +102,8 @@ class ChatCustomer(FastHttpUser):
                 return True
             body: Any = answer.json()
             replies = body.get("messages") or []
-            problem = turn.check(replies)
+            self.answer = turn.answer_to(replies)
+            problem = None if self.answer is not None else turn.check(replies)
             if problem:
                 # What came back instead, cut short: enough to tell an empty answer from a different question.
                 handoff = f", handoff {body['handoff']}" if body.get("handoff") else ""

@@ -43,7 +43,7 @@ def test_every_turn_of_the_short_run_is_answered(short_run) -> None:
 def test_every_kind_of_turn_is_timed_in_the_short_run(short_run) -> None:
     _, figures = short_run
     (step,) = figures["steps"]
-    assert set(step["by_kind"]) == set(TURN_KINDS), step["by_kind"]
+    assert set(TURN_KINDS) <= set(step["by_kind"]), step["by_kind"]
 
 
 def test_the_cpu_of_the_gateway_rasa_and_the_action_server_is_measured(short_run) -> None:

@@ -36,3 +36,12 @@ def test_a_transfer_request_answered_with_a_yes_button_passes() -> None:
 def test_every_kind_a_customer_asks_for_in_the_issue_is_in_the_mix() -> None:
     assert {"balance", "transaction_search", "spending_summary", "transfer_request", "transfer_confirm",
             "knowledge_answer", "small_talk"} == set(TURN_KINDS)
+
+
+def test_a_bot_asking_for_the_payee_is_answered_with_the_payees_name_then_confirmed() -> None:
+    answer = _turn("transfer_request").answer_to([{"text": "Who would you like to send it to?"}])
+    assert (answer.kind, answer.message) == ("transfer_payee", "{payee}")
+
+
+def test_a_reply_that_asks_nothing_back_needs_no_answer() -> None:
+    assert _turn("transfer_request").answer_to([{"text": "Send £1.00 to Mum?"}]) is None

@@ -105,8 +105,8 @@ bench-chat: setup
 # Starts its own assistant over a fresh bank (or drives a running one: make bench-load GATEWAY=http://127.0.0.1:8080).
 # The steps with a message every 10 s per customer, then the no-think-time steps that find the most turns a second.
 bench-load: setup train knowledge
-	$(PY) -m assistant.load $(if $(GATEWAY),--gateway $(GATEWAY))
-	$(PY) -m assistant.load --no-think-time $(if $(GATEWAY),--gateway $(GATEWAY))
+	$(PY) -m assistant.load --seconds 30 $(if $(GATEWAY),--gateway $(GATEWAY))
+	$(PY) -m assistant.load --seconds 30 --no-think-time $(if $(GATEWAY),--gateway $(GATEWAY))
 	$(PY) -m assistant.load.session_growth $(if $(GATEWAY),--gateway $(GATEWAY)) $(if $(RASA),--rasa $(RASA))
 
 clean:

@@ -156,6 +156,7 @@ def launch(workdir: Path, customers: int = 200, overrides: dict[str, str] | None
         "RASA_MODEL": str(MODEL),
         "RASA_TRACKER_DB": str(workdir / "rasa-tracker.db"),
         "RASA_LOCK_DB": str(workdir / "rasa-locks.db"),
+        "RASA_SEEN_SIGNATURES_DB": str(workdir / "rasa-seen-signatures.db"),
         "ACTION_PORT": str(action_port),
         "ACTION_HOST": "127.0.0.1",  # the action server listens on localhost only
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
@@ -73,8 +74,40 @@ class SeenSignatures:
             self._seen.pop(signature_value, None)
 
 
+class SharedSeenSignatures:
+    """The signatures accepted within the clock window, in a SQLite file: every process on this machine that opens
+    the same file (Rasa's Sanic workers) refuses a signature any of them has accepted."""
+
+    def __init__(self, path: str) -> None:
+        # Autocommit, one statement per call: the primary key makes the insert the check, atomic across processes.
+        self._connection = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            self._connection.execute("CREATE TABLE IF NOT EXISTS seen_signature "
+                                     "(signature TEXT PRIMARY KEY, signed_at INTEGER NOT NULL)")
+
+    def remember(self, signature_value: str, timestamp: int, now: float | None = None) -> None:
+        """Record a signature as used; SignatureRejected("replayed_request") if any process used it before."""
+        horizon = (time.time() if now is None else now) - MAX_AGE_SECONDS - MAX_FUTURE_SECONDS
+        with self._lock:
+            try:
+                self._connection.execute("INSERT INTO seen_signature (signature, signed_at) VALUES (?, ?)",
+                                         (signature_value, timestamp))
+            except sqlite3.IntegrityError:
+                raise SignatureRejected("replayed_request",
+                                        "This signed request was already received; sign each attempt afresh.") from None
+            # `verify` refuses anything older than the window, so older entries can go.
+            self._connection.execute("DELETE FROM seen_signature WHERE signed_at < ?", (int(horizon),))
+
+    def forget(self, signature_value: str) -> None:
+        """Let a signature be used again (its request was not carried out, so the sender's retry is not a replay)."""
+        with self._lock:
+            self._connection.execute("DELETE FROM seen_signature WHERE signature = ?", (signature_value,))
+
+
 def verify(body: bytes, timestamp_header: str | None, signature_header: str | None, secret: str,
-           now: float | None = None, seen: SeenSignatures | None = None) -> int:
+           now: float | None = None, seen: SeenSignatures | SharedSeenSignatures | None = None) -> int:
     """The request's timestamp if its signature is right, fresh and (given `seen`) new; SignatureRejected otherwise."""
     if not timestamp_header or not signature_header:
         raise SignatureRejected("missing_signature",

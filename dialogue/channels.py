@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import json
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,7 +21,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant.settings import get_settings
-from assistant.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SeenSignatures, SignatureRejected, verify
+from assistant.signing import (SIGNATURE_HEADER, TIMESTAMP_HEADER, SeenSignatures, SharedSeenSignatures,
+                               SignatureRejected, verify)
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +44,11 @@ class GatewayInput(InputChannel):
 
     def __init__(self, secret: str) -> None:
         self.secret = secret
-        # In this process's memory: requests are signed for one Rasa server, whose gateway retries only
-        # requests that never arrived (assistant/gateway/rasa_client.py).
-        self.seen = SeenSignatures()
+        # Shared by Rasa's workers through a file when the launcher names one (RASA_SEEN_SIGNATURES_DB): a request
+        # replayed to another worker is still a replay. The gateway retries only requests that never arrived
+        # (assistant/gateway/rasa_client.py).
+        shared = os.environ.get("RASA_SEEN_SIGNATURES_DB")
+        self.seen = SharedSeenSignatures(shared) if shared else SeenSignatures()
 
     def _message(self, request: Request) -> tuple[str, str, dict[str, Any] | None, str | None] | HTTPResponse:
         """The sender, text, metadata and message id of a verified request, or the refusal to answer with."""

@@ -73,6 +73,9 @@ def main() -> None:
     if not settings.production:
         (ROOT / "var").mkdir(exist_ok=True)
         use_write_ahead_log(Path(os.environ["RASA_TRACKER_DB"]))
+    # Every worker refuses a signed message any worker has seen (dialogue/channels.py): one file on this machine.
+    os.environ.setdefault("RASA_SEEN_SIGNATURES_DB", str(ROOT / "var" / "rasa-seen-signatures.db"))
+    (ROOT / "var").mkdir(exist_ok=True)
     # Rasa reads its number of Sanic workers from SANIC_WORKERS; the settings say how many.
     os.environ["SANIC_WORKERS"] = str(settings.rasa_workers)
     # One TensorFlow thread per worker: a turn's tensors are small, and TensorFlow's spare threads spin while they

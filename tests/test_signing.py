@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import subprocess
+import sys
+import time
 
 import pytest
 
 from assistant.signing import (
-    MAX_AGE_SECONDS, MAX_FUTURE_SECONDS, SIGNATURE_HEADER, TIMESTAMP_HEADER, SeenSignatures, SignatureRejected, sign,
+    MAX_AGE_SECONDS, MAX_FUTURE_SECONDS, SIGNATURE_HEADER, TIMESTAMP_HEADER, SeenSignatures, SharedSeenSignatures,
+    SignatureRejected, sign,
     verify,
 )
 
@@ -97,3 +101,32 @@ def test_a_non_ascii_signature_is_a_bad_signature_not_a_crash() -> None:
     with pytest.raises(SignatureRejected) as rejected:
         verify(BODY, str(NOW), "sha256=é", SECRET, now=NOW)
     assert rejected.value.code == "bad_signature"
+
+
+# Another process opens the same file and tries the signature this one accepted.
+OTHER_PROCESS = """
+import sys, time
+from assistant.signing import SharedSeenSignatures, SignatureRejected
+try:
+    SharedSeenSignatures(sys.argv[1]).remember("sha256=abc", int(time.time()))
+    print("accepted")
+except SignatureRejected as refused:
+    print(refused.code)
+"""
+
+
+def test_a_signature_one_process_accepted_is_a_replay_for_another_process_sharing_the_file(tmp_path) -> None:
+    path = str(tmp_path / "seen.db")
+    SharedSeenSignatures(path).remember("sha256=abc", int(time.time()))
+    other = subprocess.run([sys.executable, "-c", OTHER_PROCESS, path], capture_output=True, text=True, timeout=60)
+    assert other.stdout.strip() == "replayed_request", other.stderr
+
+
+def test_a_forgotten_shared_signature_may_be_used_again(tmp_path) -> None:
+    seen = SharedSeenSignatures(str(tmp_path / "seen.db"))
+    now = int(time.time())
+    seen.remember("sha256=abc", now)
+    seen.forget("sha256=abc")
+    seen.remember("sha256=abc", now)  # no SignatureRejected
+    with pytest.raises(SignatureRejected):
+        seen.remember("sha256=abc", now)

@@ -18,4 +18,5 @@ def test_each_rasa_worker_ran_its_warm_up_turn_and_the_bot_answered_it(stack: St
     said = [e for e in events if e["event"] == "user" and e.get("text") == WARM_UP_TEXT]
     answered = [e for e in events if e["event"] == "bot"]
     workers = Settings().rasa_workers
-    assert (len(said), len(answered) >= workers) == (workers, True), events
+    # Each start of Rasa adds one warm-up turn per worker (tests/e2e/test_restarts.py restarts it).
+    assert (len(said) > 0, len(said) % workers, len(answered) >= len(said)) == (True, 0, True), events

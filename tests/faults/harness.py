@@ -22,16 +22,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-ROOT = Path(__file__).resolve().parents[2]
-APP_PYTHON = ROOT / ".venv" / "bin" / "python"
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from assistant.local_stack import APP_PYTHON, RASA_PYTHON, ROOT, free_port  # noqa: F401  (the tests import them from here)
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, what: str, interval: float = 0.1) -> None:

@@ -4,11 +4,9 @@ Run in Rasa's Python (the dialogue engine's virtualenv), as tests/dialogue/test_
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
-from assistant.local_stack import RASA_PYTHON, ROOT
+from tests.dialogue.rasa_python import json_from_rasa_python
 
 CHECK = """
 import json, sys
@@ -38,11 +36,7 @@ print(json.dumps({"rasa": rasa_own, "cached": verdicts()}))
 
 @pytest.fixture(scope="module")
 def verdicts() -> dict:
-    import json
-
-    ran = subprocess.run([str(RASA_PYTHON), "-c", CHECK], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert ran.returncode == 0, ran.stderr
-    return json.loads(ran.stdout.strip().splitlines()[-1])
+    return json_from_rasa_python(CHECK)
 
 
 def test_the_cached_validator_gives_every_response_the_verdict_rasa_gives(verdicts: dict) -> None:

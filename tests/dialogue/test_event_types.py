@@ -3,14 +3,9 @@ virtualenv: the same classes as Rasa's own search, the same fallbacks for names 
 
 from __future__ import annotations
 
-import json
-import subprocess
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+from tests.dialogue.rasa_python import json_from_rasa_python
 
 # Rasa's own answers first, then the remembered lookup's, asked twice (the second time from what it remembered).
 LOOKUPS = """
@@ -40,9 +35,7 @@ print(json.dumps({"rasa": rasa, "remembered": [answers(), answers()],
 @pytest.fixture(scope="module")
 def lookups() -> dict:
     """Rasa's answers and the remembered lookup's, from one run of Rasa's Python."""
-    ran = subprocess.run([str(RASA_PYTHON), "-c", LOOKUPS], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert ran.returncode == 0, ran.stderr
-    return json.loads(ran.stdout.strip().splitlines()[-1])
+    return json_from_rasa_python(LOOKUPS)
 
 
 def test_installing_the_lookup_replaces_rasas_search(lookups: dict) -> None:
